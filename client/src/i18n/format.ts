@@ -1,0 +1,81 @@
+/** Formatting shared by lists, popups and panels, in the current UI language. */
+import { useI18n } from 'vue-i18n';
+import type { ZoneExpiry, ZoneKind } from '../api/types';
+
+/** Today's calendar day in Asia/Shanghai as 'YYYY-MM-DD' (the API's notion of a day). */
+export function shanghaiToday(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+}
+
+/** Adds whole days to a 'YYYY-MM-DD' date. */
+export function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (both 'YYYY-MM-DD'). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** True for a well-formed 'YYYY-MM-DD' calendar day. */
+export function isIsoDay(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/** Formatters bound to the current locale. */
+export function useFormatters() {
+  const { t, te, locale } = useI18n();
+
+  const kindLabel = (kind: ZoneKind | string) => (te(`zoneKind.${kind}`) ? t(`zoneKind.${kind}`) : kind);
+
+  const distance = (meters: number) =>
+    meters < 1000
+      ? t('units.meters', { value: Math.round(meters) })
+      : t('units.kilometers', { value: (meters / 1000).toFixed(meters < 10_000 ? 1 : 0) });
+
+  const duration = (seconds: number) => {
+    const minutes = Math.max(1, Math.round(seconds / 60));
+    return minutes < 60
+      ? t('units.minutes', { value: minutes })
+      : t('units.hoursMinutes', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+  };
+
+  const dateTime = (iso: string | null | undefined) => {
+    if (!iso) return '';
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return iso;
+    return new Intl.DateTimeFormat(locale.value === 'en' ? 'en-GB' : 'zh-CN', {
+      timeZone: 'Asia/Shanghai',
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    }).format(date);
+  };
+
+  /** "Expected to become controlled on 2022-11-18" / "Expected to be lifted on …". */
+  const nextChange = (expiry: Pick<ZoneExpiry, 'nextChangeOn' | 'nextKind'>) => {
+    if (!expiry.nextChangeOn) return t('zone.noNextChange');
+    return expiry.nextKind
+      ? t('zone.nextChangeTo', { date: expiry.nextChangeOn, kind: kindLabel(expiry.nextKind) })
+      : t('zone.nextLift', { date: expiry.nextChangeOn });
+  };
+
+  const caseFree = (expiry: Pick<ZoneExpiry, 'caseFreeDays' | 'lastCaseOn'>) => {
+    if (expiry.caseFreeDays === null || expiry.caseFreeDays === undefined) return '';
+    return t('zone.caseFreeDays', { days: expiry.caseFreeDays });
+  };
+
+  /** What a zone still waits for before it can change (a known code, or the server's words). */
+  const waitingFor = (code: string | null | undefined) => {
+    if (!code) return '';
+    return te(`waitingFor.${code}`) ? t(`waitingFor.${code}`) : code;
+  };
+
+  return { kindLabel, distance, duration, dateTime, nextChange, caseFree, waitingFor };
+}

@@ -1,0 +1,145 @@
+/**
+ * The offline base map, built in code from the project's own data: county boundaries from
+ * GET /api/regions and roads from GET /api/roads. It needs nothing from the internet.
+ *
+ * Labels: the style has no `glyphs` URL on purpose. Since MapLibre GL JS 5.11 a style without one
+ * draws every label locally with the browser's fonts (the `text-font` stack becomes a CSS font
+ * family list), so no glyph server is needed and none is ever requested.
+ */
+import type {
+  ExpressionSpecification,
+  LayerSpecification,
+  StyleSpecification,
+} from 'maplibre-gl';
+import { LABEL_FONT, LayerId, SourceId } from './ids';
+
+/** Road classes drawn as major roads: OSM highway values and Chinese administrative grades. */
+const MAJOR_ROAD_CLASSES = ['motorway', 'trunk', 'primary', 'expressway', 'national', 'provincial'];
+
+const roadClass: ExpressionSpecification = ['coalesce', ['get', 'class'], ''];
+
+const roadColor: ExpressionSpecification = [
+  'match',
+  roadClass,
+  ['motorway', 'expressway'],
+  '#e8a33d',
+  ['trunk', 'national'],
+  '#f2c56b',
+  ['primary', 'provincial'],
+  '#f7dc9b',
+  '#ffffff',
+];
+
+const roadWidth: ExpressionSpecification = [
+  'interpolate',
+  ['linear'],
+  ['zoom'],
+  8,
+  ['match', roadClass, ['motorway', 'expressway'], 1.6, ['trunk', 'national'], 1.2, 0.8],
+  14,
+  ['match', roadClass, ['motorway', 'expressway'], 7, ['trunk', 'national'], 6, 4],
+];
+
+/** Absolute URL of an API resource: GeoJSON sources are fetched by the map's web worker. */
+export function absoluteApiUrl(path: string): string {
+  return new URL(path, window.location.origin).href;
+}
+
+/** The layers of the offline base map, bottom first. */
+export function baseLayers(): LayerSpecification[] {
+  return [
+    { id: LayerId.background, type: 'background', paint: { 'background-color': '#eef1ec' } },
+    {
+      id: LayerId.regionFill,
+      type: 'fill',
+      source: SourceId.regions,
+      paint: { 'fill-color': '#fbfbf8', 'fill-opacity': 0.9 },
+    },
+    {
+      id: LayerId.roadMinor,
+      type: 'line',
+      source: SourceId.roads,
+      minzoom: 10,
+      filter: ['!', ['in', roadClass, ['literal', MAJOR_ROAD_CLASSES]]],
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: { 'line-color': '#d8d8d0', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 15, 3] },
+    },
+    {
+      id: LayerId.roadMajorCasing,
+      type: 'line',
+      source: SourceId.roads,
+      filter: ['in', roadClass, ['literal', MAJOR_ROAD_CLASSES]],
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: { 'line-color': '#b9a77c', 'line-width': ['+', roadWidth, 1], 'line-opacity': 0.8 },
+    },
+    {
+      id: LayerId.roadMajor,
+      type: 'line',
+      source: SourceId.roads,
+      filter: ['in', roadClass, ['literal', MAJOR_ROAD_CLASSES]],
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: { 'line-color': roadColor, 'line-width': roadWidth },
+    },
+    {
+      id: LayerId.regionOutline,
+      type: 'line',
+      source: SourceId.regions,
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': '#7a6a8a',
+        'line-width': ['interpolate', ['linear'], ['zoom'], 7, 1, 12, 2.5],
+        'line-dasharray': [4, 2],
+      },
+    },
+    {
+      id: LayerId.roadLabel,
+      type: 'symbol',
+      source: SourceId.roads,
+      minzoom: 12,
+      layout: {
+        'symbol-placement': 'line',
+        'text-field': ['coalesce', ['get', 'name'], ['get', 'ref'], ''],
+        'text-font': LABEL_FONT,
+        'text-size': 11,
+        'text-max-angle': 30,
+      },
+      paint: { 'text-color': '#5a5140', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+    },
+    {
+      id: LayerId.regionLabel,
+      type: 'symbol',
+      source: SourceId.regions,
+      layout: {
+        // County names are Chinese: the public map speaks Chinese first.
+        'text-field': ['get', 'name'],
+        'text-font': LABEL_FONT,
+        'text-size': ['interpolate', ['linear'], ['zoom'], 7, 12, 12, 16],
+        'text-padding': 4,
+      },
+      paint: { 'text-color': '#4a3f5c', 'text-halo-color': '#ffffff', 'text-halo-width': 2 },
+    },
+  ];
+}
+
+/** The base style: background, counties (fill, outline, names) and roads by class. */
+export function buildBaseStyle(): StyleSpecification {
+  return {
+    version: 8,
+    name: 'liaocheng-offline',
+    sources: {
+      [SourceId.regions]: {
+        type: 'geojson',
+        data: absoluteApiUrl('/api/regions'),
+        attribution: '行政区划 / boundaries: 聊城市',
+      },
+      [SourceId.roads]: {
+        type: 'geojson',
+        data: absoluteApiUrl('/api/roads'),
+        // Roads are only base-map decoration: a coarser tolerance keeps the worker fast.
+        tolerance: 0.6,
+        buffer: 32,
+      },
+    },
+    layers: baseLayers(),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Source and layer ids of every map the client draws. Components and tests refer to these
+ * constants, never to string literals, so a rename cannot silently break a click handler.
+ */
+export const SourceId = {
+  regions: 'regions',
+  roads: 'roads',
+  onlineBase: 'online-base',
+  zones: 'zones',
+  facilities: 'facilities',
+  checkpoints: 'checkpoints',
+  route: 'route',
+  cases: 'cases',
+  pickedPoint: 'picked-point',
+} as const;
+
+export type SourceId = (typeof SourceId)[keyof typeof SourceId];
+
+export const LayerId = {
+  background: 'background',
+  onlineBase: 'online-base',
+  regionFill: 'region-fill',
+  roadMinor: 'road-minor',
+  roadMajorCasing: 'road-major-casing',
+  roadMajor: 'road-major',
+  roadLabel: 'road-label',
+  regionOutline: 'region-outline',
+  regionLabel: 'region-label',
+  zoneFill: 'zone-fill',
+  zoneOutline: 'zone-outline',
+  zoneOutlineDraft: 'zone-outline-draft',
+  zoneLabel: 'zone-label',
+  routeCasing: 'route-casing',
+  routeLine: 'route-line',
+  caseCircle: 'case-circle',
+  facilityCircle: 'facility-circle',
+  facilityApproximate: 'facility-approximate',
+  facilityLabel: 'facility-label',
+  checkpointCircle: 'checkpoint-circle',
+  checkpointLabel: 'checkpoint-label',
+  pickedPoint: 'picked-point',
+} as const;
+
+export type LayerId = (typeof LayerId)[keyof typeof LayerId];
+
+/**
+ * Overlay layers are stacked in this order (bottom first) whatever order the composables add
+ * them in; each is inserted below the first already-present layer that comes after it.
+ */
+export const OVERLAY_ORDER: readonly LayerId[] = [
+  LayerId.zoneFill,
+  LayerId.zoneOutline,
+  LayerId.zoneOutlineDraft,
+  LayerId.routeCasing,
+  LayerId.routeLine,
+  LayerId.zoneLabel,
+  LayerId.caseCircle,
+  LayerId.facilityApproximate,
+  LayerId.facilityCircle,
+  LayerId.checkpointCircle,
+  LayerId.facilityLabel,
+  LayerId.checkpointLabel,
+  LayerId.pickedPoint,
+];
+
+/** Font stack for every label; drawn locally by the browser (the style has no glyphs URL). */
+export const LABEL_FONT = ['Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC'];
+
+/** CSS font family MapLibre uses for CJK characters when drawing glyphs locally. */
+export const LOCAL_IDEOGRAPH_FONT_FAMILY =
+  "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif";

@@ -1,0 +1,121 @@
+/**
+ * Zones on the map: fill by kind (sealed red, controlled orange, precaution yellow), a darker
+ * outline, a dashed outline for drafts and unpublished edits, and names at street zoom.
+ */
+import type { ExpressionSpecification } from 'maplibre-gl';
+import type { FeatureCollection } from 'geojson';
+import { watch, type Ref } from 'vue';
+import type { ZoneGeometry, ZoneKind } from '../api/types';
+import { ZONE_FILL, ZONE_OUTLINE, ZONE_RANK } from './colors';
+import { LABEL_FONT, LayerId, SourceId } from './ids';
+import type { MapHandle } from './useMap';
+
+/** The zone properties the layers read; public and designer zones both have them. */
+export interface MappableZoneProps {
+  id: string;
+  kind: ZoneKind;
+  name: string;
+  status?: string;
+  pending?: unknown;
+}
+
+export type MappableZones = FeatureCollection<ZoneGeometry, MappableZoneProps>;
+
+const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+function byKind(values: Record<ZoneKind, string | number>): ExpressionSpecification {
+  return [
+    'match',
+    ['get', 'kind'],
+    'sealed',
+    values.sealed,
+    'controlled',
+    values.controlled,
+    'precaution',
+    values.precaution,
+    '#888888',
+  ] as ExpressionSpecification;
+}
+
+const selected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false];
+const hovered: ExpressionSpecification = ['boolean', ['feature-state', 'hover'], false];
+
+/** Marks drafts and zones with unpublished edits so one layer can dash their outline. */
+function withEditFlags(zones: MappableZones): FeatureCollection {
+  return {
+    type: 'FeatureCollection',
+    features: zones.features.map((feature) => ({
+      ...feature,
+      properties: {
+        id: feature.properties.id,
+        kind: feature.properties.kind,
+        name: feature.properties.name,
+        status: feature.properties.status ?? 'published',
+        unpublished: feature.properties.status === 'draft' || Boolean(feature.properties.pending),
+      },
+    })),
+  };
+}
+
+/** Draws `zones` and keeps the selected one (by id) in feature-state. */
+export function useZoneLayers(
+  handle: MapHandle,
+  zones: Ref<MappableZones | null>,
+  selectedId: Ref<string | null>,
+): void {
+  const data = () => (zones.value ? withEditFlags(zones.value) : EMPTY);
+
+  handle.onStyleLoad(() => {
+    handle.ensureSource(SourceId.zones, { type: 'geojson', data: data(), promoteId: 'id' });
+    handle.ensureLayer({
+      id: LayerId.zoneFill,
+      type: 'fill',
+      source: SourceId.zones,
+      layout: { 'fill-sort-key': byKind(ZONE_RANK) },
+      paint: {
+        'fill-color': byKind(ZONE_FILL),
+        'fill-opacity': ['case', selected, 0.7, hovered, 0.55, 0.4],
+      },
+    });
+    handle.ensureLayer({
+      id: LayerId.zoneOutline,
+      type: 'line',
+      source: SourceId.zones,
+      filter: ['!', ['get', 'unpublished']],
+      layout: { 'line-join': 'round', 'line-sort-key': byKind(ZONE_RANK) },
+      paint: {
+        'line-color': ['case', selected, '#1f2328', byKind(ZONE_OUTLINE)],
+        'line-width': ['case', selected, 3.5, hovered, 2.5, 1.5],
+      },
+    });
+    handle.ensureLayer({
+      id: LayerId.zoneOutlineDraft,
+      type: 'line',
+      source: SourceId.zones,
+      filter: ['get', 'unpublished'],
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': ['case', selected, '#1f2328', byKind(ZONE_OUTLINE)],
+        'line-width': ['case', selected, 3.5, 2],
+        'line-dasharray': [3, 2],
+      },
+    });
+    handle.ensureLayer({
+      id: LayerId.zoneLabel,
+      type: 'symbol',
+      source: SourceId.zones,
+      minzoom: 12,
+      layout: {
+        'text-field': ['get', 'name'],
+        'text-font': LABEL_FONT,
+        'text-size': 12,
+        'text-max-width': 8,
+      },
+      paint: { 'text-color': '#1f2328', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+    });
+  });
+  handle.trackHover(LayerId.zoneFill, SourceId.zones);
+
+  watch(zones, () => handle.setSourceData(SourceId.zones, data()));
+  watch(selectedId, (id) => handle.select(SourceId.zones, id), { immediate: true });
+}

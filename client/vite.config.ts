@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import vue from '@vitejs/plugin-vue';
+
+// The Express server answers /api, /tiles and /ogc; in development Vite forwards them so the
+// client runs at one origin, as it does in production (the session cookie is SameSite=Strict).
+const apiTarget = process.env.API_TARGET ?? 'http://localhost:3000';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/',
+  plugins: [vue()],
+  define: {
+    // vue-i18n feature flags: composition API only, no devtools in production builds.
+    __VUE_I18N_FULL_INSTALL__: true,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // maplibre-gl alone is about 1 MB minified; it is one cacheable chunk shared by every page.
+    chunkSizeWarningLimit: 1600,
+  },
+  server: {
+    proxy: {
+      '/api': { target: apiTarget, changeOrigin: false },
+      '/tiles': { target: apiTarget, changeOrigin: false },
+      '/ogc': { target: apiTarget, changeOrigin: false },
+    },
+  },
+  preview: {
+    proxy: {
+      '/api': { target: apiTarget },
+      '/tiles': { target: apiTarget },
+      '/ogc': { target: apiTarget },
+    },
+  },
+});

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import helmet from 'helmet';
+import compression from 'compression';
+import cookieParser from 'cookie-parser';
+import type { AppContext } from './context';
+import { errorHandler, unknownRoute } from './http';
+import { loadSession, sameOriginWrites } from './auth/auth.middleware';
+import { accountsRepo } from './accounts/accounts.repo';
+import { authRoutes } from './auth/auth.routes';
+import { healthRoutes } from './health/health.routes';
+import { regionsRoutes } from './regions/regions.routes';
+import { facilitiesRoutes } from './facilities/facilities.routes';
+import { checkpointsRoutes } from './checkpoints/checkpoints.routes';
+import { roadsRoutes } from './roads/roads.routes';
+import { zonesRoutes } from './zones/zones.routes';
+import { casesRoutes } from './cases/cases.routes';
+import { bulletinsRoutes } from './bulletins/bulletins.routes';
+import { publicRoutes } from './public/public.routes';
+import { expiryRoutes } from './expiry/expiry.routes';
+import { auditRoutes } from './audit/audit.routes';
+
+const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client/dist');
+
+/** Builds the Express application: security middleware, the feature routers, the client, errors. */
+export function createApp(ctx: AppContext) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.set('query parser', 'simple');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:', 'blob:', ...(ctx.config.basemap?.tiles.map(originOf) ?? [])],
+          'connect-src': ["'self'", ...(ctx.config.basemap?.tiles.map(originOf) ?? [])],
+          'worker-src': ["'self'", 'blob:'],
+          'child-src': ["'self'", 'blob:'],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(compression());
+  app.use(cookieParser());
+  app.use(corsPolicy(ctx.config.allowedOrigins));
+  app.use(sameOriginWrites(ctx.config.allowedOrigins));
+  app.use(express.json({ limit: ctx.config.bodyLimit, type: ['application/json', 'application/geo+json'] }));
+  app.use(loadSession(accountsRepo(ctx.db.knex)));
+  if (ctx.config.logRequests) app.use((req, _res, next) => (console.log(req.method, req.originalUrl), next()));
+
+  app.use(healthRoutes(ctx));
+  app.use(authRoutes(ctx));
+  app.use(regionsRoutes(ctx));
+  app.use(facilitiesRoutes(ctx));
+  app.use(checkpointsRoutes(ctx));
+  app.use(roadsRoutes(ctx));
+  app.use(zonesRoutes(ctx));
+  app.use(casesRoutes(ctx));
+  app.use(bulletinsRoutes(ctx));
+  app.use(publicRoutes(ctx));
+  app.use(expiryRoutes(ctx));
+  app.use(auditRoutes(ctx));
+  // MapLibre needs a glyphs URL for symbol layers; Chinese labels are drawn with the browser's own
+  // fonts (localIdeographFontFamily), so an empty glyph range (a valid, empty protobuf) is enough
+  // and the map never reaches for a glyph server on the internet.
+  app.get('/api/glyphs/:fontstack/:range', (_req, res) => {
+    res.set('Content-Type', 'application/x-protobuf').set('Cache-Control', 'public, max-age=86400').end(Buffer.alloc(0));
+  });
+  app.use(['/api', '/ogc', '/tiles'], unknownRoute);
+
+  if (fs.existsSync(path.join(CLIENT_DIST, 'index.html'))) {
+    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/|ogc\/|tiles\/).*/, (_req, res) => res.sendFile(path.join(CLIENT_DIST, 'index.html')));
+  }
+  app.use(unknownRoute);
+  app.use(errorHandler((msg, err) => console.error(`[error] ${msg}`, err)));
+  return app;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url.replace(/\{[a-z]\}/g, 'x')).origin;
+  } catch {
+    return url;
+  }
+}
+
+/** Strict CORS: only the configured origins get CORS headers; everyone else stays same-origin. */
+function corsPolicy(allowed: string[]): express.RequestHandler {
+  return (req, res, next) => {
+    const origin = req.get('origin');
+    if (origin && allowed.includes(origin)) {
+      res.set('Access-Control-Allow-Origin', origin);
+      res.set('Vary', 'Origin');
+      res.set('Access-Control-Allow-Credentials', 'true');
+      if (req.method === 'OPTIONS') {
+        res.set('Access-Control-Allow-Methods', 'GET,POST,PATCH,PUT,DELETE');
+        res.set('Access-Control-Allow-Headers', 'Content-Type,If-Match,If-None-Match');
+        return res.status(204).end();
+      }
+    }
+    next();
+  };
+}

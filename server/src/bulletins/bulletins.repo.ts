@@ -1,0 +1,49 @@
+import type { Knex } from 'knex';
+
+/** SQL for bulletins (通告). */
+export function bulletinsRepo(knex: Knex) {
+  return {
+    /** The next bulletin number; callers hold the bulletin lock so two publishes never share one. */
+    async nextNumber(trx: Knex.Transaction): Promise<number> {
+      const row = await trx('bulletins').max<{ n: number | null }>({ n: 'number' }).first();
+      return Number(row?.n ?? 0) + 1;
+    },
+    async lock(trx: Knex.Transaction): Promise<void> {
+      await trx.raw('SELECT pg_advisory_xact_lock(?)', [BULLETIN_LOCK_KEY]);
+    },
+    async insert(trx: Knex.Transaction, b: { number: number; title: string; text: string; publishedBy: string }): Promise<{ id: number; published_at: Date }> {
+      const [row] = await trx('bulletins').insert({ number: b.number, title: b.title, text: b.text, published_by: b.publishedBy }).returning(['id', 'published_at']);
+      return { id: Number(row.id), published_at: row.published_at };
+    },
+    async addZone(trx: Knex.Transaction, bulletinId: number, z: { id: string; version: number; kind: string; name: string }) {
+      await trx('bulletin_zones').insert({ bulletin_id: bulletinId, zone_id: z.id, version: z.version, kind: z.kind, name: z.name });
+    },
+    async get(id: number) {
+      const b = await knex('bulletins').where({ id }).first('id', 'number', 'title', 'text', 'published_at', 'published_by');
+      if (!b) return undefined;
+      const zones = await knex('bulletin_zones').where({ bulletin_id: id }).orderBy(['kind', 'name']).select('zone_id as id', 'kind', 'name', 'version');
+      return { ...b, zones };
+    },
+    async list(limit: number) {
+      return knex('bulletins as b')
+        .select('b.id', 'b.number', 'b.title', 'b.published_at', knex.raw('(SELECT count(*)::int FROM bulletin_zones bz WHERE bz.bulletin_id = b.id) AS zone_count'))
+        .orderBy('b.number', 'desc')
+        .limit(limit);
+    },
+    /** Hotlines of the given counties, by county name (the seed's table is keyed by name). */
+    async hotlinesOfCounties(trx: Knex | Knex.Transaction, countyCodes: string[]) {
+      if (countyCodes.length === 0) return [];
+      return trx('hotlines as h')
+        .join('regions as r', 'r.name', 'h.county')
+        .whereIn('r.code', countyCodes)
+        .orderBy('h.id')
+        .select('h.county', 'h.township', 'h.phones');
+    },
+    async regionNames(trx: Knex | Knex.Transaction): Promise<Map<string, string>> {
+      const rows = await trx('regions').select('code', 'name');
+      return new Map(rows.map((r: { code: string; name: string }) => [r.code, r.name]));
+    },
+  };
+}
+
+export const BULLETIN_LOCK_KEY = 4_202_212;

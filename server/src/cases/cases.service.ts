@@ -1,0 +1,64 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { casesRepo } from './cases.repo';
+import { parsePoint, type GeometryLimits } from '../geo/geojson';
+import { parseInput } from '../http';
+import { zPastOrToday } from '../zones/zones.schemas';
+import { caseEffect } from '../expiry/engine';
+import type { EditionId, ZoneKind } from '../expiry/editions';
+import type { ExpiryService } from '../expiry/expiry.service';
+import { auditRepo } from '../audit/audit.repo';
+import { todayInShanghai } from '../shared/dates';
+import { featureCollection } from '../geo/sql';
+
+const CaseBody = z.object({
+  location: z.unknown(),
+  reportedOn: zPastOrToday.optional(),
+  note: z.string().trim().max(2000).default(''),
+  amongIsolated: z.boolean().default(false),
+});
+
+/** Case reports: each restarts the count of the zones around it and may change their kind. */
+export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry: ExpiryService }) {
+  const repo = casesRepo(knex);
+  const audit = auditRepo(knex);
+  return {
+    repo,
+    async record(body: unknown, actor: string) {
+      const input = parseInput(CaseBody, body);
+      const location = parsePoint(input.location, deps.limits);
+      const reportedOn = input.reportedOn ?? todayInShanghai();
+      const { caseId, zones } = await knex.transaction(async (trx) => {
+        const caseId = await repo.insert(trx, { reportedOn, note: input.note, amongIsolated: input.amongIsolated, createdBy: actor, location });
+        const zones = await repo.linkToZones(trx, caseId);
+        await audit.record(trx, { actor, action: 'create', entity: 'case', entityId: String(caseId), after: { reportedOn, amongIsolated: input.amongIsolated, location } });
+        return { caseId, zones };
+      });
+      const effects = zones
+        .filter((z: { status: string; designated_on: string }) => z.status === 'published' && z.designated_on <= reportedOn)
+        .map((z: { id: string; name: string; kind: ZoneKind; edition: EditionId }) => {
+          const e = caseEffect(z.edition, z.kind);
+          const counts = !input.amongIsolated || e.amongIsolatedRestarts;
+          return {
+            zoneId: z.id,
+            zoneName: z.name,
+            kind: z.kind,
+            effect: counts ? e.effect : 'none',
+            promptSealedZone: counts && e.promptSealedZone,
+            message: counts ? e.description : { zh: '居家隔离人员中的病例，经评估无社会面传播，不重新计算', en: 'a case among people already isolated at home does not restart the count' },
+          };
+        });
+      const run = await deps.expiry.run(todayInShanghai(), 'expiry');
+      return {
+        case: { id: caseId, reportedOn, note: input.note, amongIsolated: input.amongIsolated, location },
+        effects,
+        transitions: run.transitions,
+        revised: run.revised,
+      };
+    },
+    async list(limit: number) {
+      const rows = await repo.list({ limit });
+      return featureCollection(rows, (r) => ({ id: Number(r.id), reportedOn: r.reported_on, note: r.note, amongIsolated: r.among_isolated, createdBy: r.created_by }), (r) => Number(r.id));
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+import type { ZoneKind } from './editions';
+
+export interface ZoneFactsRow {
+  id: string;
+  name: string;
+  kind: ZoneKind;
+  designated_kind: ZoneKind;
+  status: 'published' | 'lifted';
+  edition: string;
+  designated_on: string;
+  anchor_on: string;
+  county_code: string | null;
+  lifted_on: string | null;
+  lifted_by_hand: boolean;
+  version: number;
+  cases: { d: string; i: boolean }[];
+  screenings: { on: string; negative: boolean }[];
+}
+
+/** SQL the expiry engine reads and writes. */
+export function expiryRepo(knex: Knex) {
+  return {
+    /**
+     * The facts of every published or lifted zone: its designation, the cases inside it (from the
+     * zone_cases links) and its screening rounds, up to `asOf` when given.
+     */
+    async loadFacts(db: Knex | Knex.Transaction = knex, asOf?: string): Promise<ZoneFactsRow[]> {
+      const caseFilter = asOf ? 'AND zc.reported_on <= ?' : '';
+      const screeningFilter = asOf ? 'AND s.screened_on <= ?' : '';
+      const bindings = asOf ? [asOf, asOf] : [];
+      const res = await db.raw(
+        `SELECT z.id, z.name, z.kind, z.designated_kind, z.status, z.edition, z.designated_on,
+                coalesce(z.rule_anchor_on, z.designated_on) AS anchor_on, z.county_code, z.lifted_on, z.lifted_by_hand, z.version,
+                coalesce((SELECT json_agg(json_build_object('d', zc.reported_on, 'i', zc.among_isolated))
+                          FROM zone_cases zc WHERE zc.zone_id = z.id ${caseFilter}), '[]'::json) AS cases,
+                coalesce((SELECT json_agg(json_build_object('on', s.screened_on, 'negative', s.negative))
+                          FROM screenings s WHERE s.zone_id = z.id ${screeningFilter}), '[]'::json) AS screenings
+         FROM zones z
+         WHERE z.status IN ('published', 'lifted')
+         ORDER BY z.id`,
+        bindings,
+      );
+      return res.rows;
+    },
+    /**
+     * Serialises expiry runs across every server process on this database: a transaction-scoped
+     * advisory lock, released at commit.
+     */
+    async lockExpiry(trx: Knex.Transaction): Promise<void> {
+      await trx.raw('SELECT pg_advisory_xact_lock(?)', [EXPIRY_LOCK_KEY]);
+    },
+    async tryLockDailyRun(trx: Knex.Transaction, day: string): Promise<boolean> {
+      // The daily run happens once per day across all processes: whoever records the day first runs it.
+      const res = await trx.raw(
+        `INSERT INTO app_state (key, value) VALUES ('expiry_daily_run', ?::jsonb)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()
+         WHERE app_state.value->>'day' IS DISTINCT FROM ?
+         RETURNING key`,
+        [JSON.stringify({ day }), day],
+      );
+      return res.rows.length === 1;
+    },
+  };
+}
+
+/** An arbitrary constant naming the expiry lock among PostgreSQL advisory locks. */
+export const EXPIRY_LOCK_KEY = 4_202_211;

@@ -1,0 +1,143 @@
+import type { Knex } from 'knex';
+import { Cron } from 'croner';
+import { evaluateZones, type ZoneFacts, type ZoneStatusAsOf, type Transition } from './engine';
+import { expiryRepo, type ZoneFactsRow } from './expiry.repo';
+import { zonesRepo } from '../zones/zones.repo';
+import { auditRepo } from '../audit/audit.repo';
+import { todayInShanghai } from '../shared/dates';
+import type { EditionId } from './editions';
+
+export const ZONES_CHANGED = 'zones_changed';
+
+/** Turns the stored facts of a zone into the engine's input. */
+export function toZoneFacts(row: ZoneFactsRow): ZoneFacts {
+  return {
+    id: row.id,
+    kind: row.designated_kind,
+    edition: row.edition as EditionId,
+    designatedOn: row.anchor_on,
+    countyCode: row.county_code,
+    cases: row.cases.map((c) => ({ reportedOn: c.d, amongIsolated: c.i })),
+    screenings: row.screenings,
+    liftedByHandOn: row.lifted_by_hand ? row.lifted_on : null,
+  };
+}
+
+export interface ExpiryRunResult {
+  asOf: string;
+  evaluated: number;
+  transitions: (Transition & { zoneName: string })[];
+  revised: { zoneId: string; zoneName: string; reason: string }[];
+}
+
+/** The expiry engine against the database: evaluation, recorded transitions, the daily schedule. */
+export function expiryService(knex: Knex, notify: (channel: string, payload: string) => Promise<void>) {
+  const repo = expiryRepo(knex);
+  const zones = zonesRepo(knex);
+  const audit = auditRepo(knex);
+
+  return {
+    /** Evaluates every published or lifted zone as of the end of `asOf`, writing nothing. */
+    async evaluate(asOf: string, db: Knex | Knex.Transaction = knex): Promise<{ rows: ZoneFactsRow[]; statuses: Map<string, ZoneStatusAsOf> }> {
+      const rows = await repo.loadFacts(db, asOf);
+      return { rows, statuses: evaluateZones(rows.map(toZoneFacts), asOf) };
+    },
+
+    /**
+     * Evaluates every zone as of `asOf` and records what changed: each rule transition once (a
+     * unique index makes a repeat a no-op), the zone's new kind or lift, and a revision when a late
+     * case report moved an earlier transition. Runs under an advisory lock, so two processes (or
+     * two admins) running it at once produce each transition once; running it twice changes
+     * nothing the second time.
+     */
+    async run(asOf: string = todayInShanghai(), actor = 'expiry'): Promise<ExpiryRunResult> {
+      const result: ExpiryRunResult = { asOf, evaluated: 0, transitions: [], revised: [] };
+      await knex.transaction(async (trx) => {
+        await repo.lockExpiry(trx);
+        const { rows, statuses } = await this.evaluate(asOf, trx);
+        result.evaluated = rows.length;
+        for (const row of rows) {
+          const st = statuses.get(row.id);
+          if (!st) continue;
+          let version = row.version;
+          for (const t of st.transitions) {
+            if (t.rule.startsWith('manual/')) continue;
+            const recorded = await zones.addHistory(trx, {
+              zoneId: row.id,
+              version,
+              by: actor,
+              action: 'rule_transition',
+              fromKind: t.from,
+              toKind: t.to,
+              fromStatus: 'published',
+              toStatus: t.to === null ? 'lifted' : 'published',
+              rule: t.rule,
+              reason: t.reason,
+              effectiveOn: t.effectiveOn,
+              details: { anchorOn: t.anchorOn, caseFreeDays: t.caseFreeDays, requiredCaseFreeDays: t.requiredCaseFreeDays, screeningOn: t.screeningOn, cascadeFrom: t.cascadeFrom, evaluatedAsOf: asOf },
+            });
+            if (recorded) result.transitions.push({ ...t, zoneName: row.name });
+          }
+          if (row.lifted_by_hand) continue;
+          const targetStatus = st.inForce ? 'published' : st.designatedOn > asOf ? row.status : 'lifted';
+          const targetKind = st.kind ?? row.kind;
+          const targetLiftedOn = targetStatus === 'lifted' ? st.liftedOn : null;
+          if (targetStatus === row.status && targetKind === row.kind && (targetLiftedOn ?? null) === (row.lifted_on ?? null)) continue;
+          const revision = row.status === 'lifted' && targetStatus === 'published';
+          const ok = await zones.updateIfVersion(trx, row.id, version, {
+            status: targetStatus,
+            kind: targetKind,
+            liftedOn: targetLiftedOn,
+            liftReason: targetStatus === 'lifted' ? (st.transitions.at(-1)?.reason ?? null) : null,
+          });
+          if (!ok) continue;
+          version += 1;
+          const reason = revision
+            ? `按新报告的病例重新计算：区域仍在管控中 / recomputed with a case reported late: the zone is still in force`
+            : `规则生效 / rule applied as of ${asOf}`;
+          await zones.addHistory(trx, {
+            zoneId: row.id,
+            version,
+            by: actor,
+            action: revision ? 'rule_revised' : 'state_applied',
+            fromKind: row.kind,
+            toKind: targetKind,
+            fromStatus: row.status,
+            toStatus: targetStatus,
+            reason,
+            effectiveOn: targetStatus === 'lifted' ? targetLiftedOn : (st.transitions.at(-1)?.effectiveOn ?? null),
+            details: { evaluatedAsOf: asOf, lastCaseOn: st.lastCaseOn },
+          });
+          await audit.record(trx, {
+            actor,
+            action: revision ? 'rule_revised' : 'rule_transition',
+            entity: 'zone',
+            entityId: row.id,
+            before: { status: row.status, kind: row.kind, liftedOn: row.lifted_on },
+            after: { status: targetStatus, kind: targetKind, liftedOn: targetLiftedOn },
+          });
+          if (revision) result.revised.push({ zoneId: row.id, zoneName: row.name, reason });
+        }
+      });
+      if (result.transitions.length || result.revised.length) await notify(ZONES_CHANGED, 'expiry');
+      return result;
+    },
+
+    /**
+     * Runs the daily evaluation at 00:00 Asia/Shanghai. With several processes on one database
+     * only the first to claim the day runs it; a process that starts after a missed midnight
+     * catches up at once.
+     */
+    schedule(onError: (err: unknown) => void): () => void {
+      const runDaily = async () => {
+        const day = todayInShanghai();
+        const claimed = await knex.transaction((trx) => repo.tryLockDailyRun(trx, day));
+        if (claimed) await this.run(day, 'expiry-daily');
+      };
+      void runDaily().catch(onError);
+      const job = new Cron('0 0 * * *', { timezone: 'Asia/Shanghai', protect: true }, () => runDaily().catch(onError));
+      return () => job.stop();
+    },
+  };
+}
+export type ExpiryService = ReturnType<typeof expiryService>;

@@ -1,0 +1,71 @@
+import type { Knex } from 'knex';
+import { geomFromGeoJSON } from '../geo/sql';
+
+export const FACILITY_KINDS = ['designated_hospital', 'yellow_code_hospital', 'fangcang', 'isolation_site', 'fever_clinic'] as const;
+export type FacilityKind = (typeof FACILITY_KINDS)[number];
+
+export interface Facility {
+  id: string;
+  kind: FacilityKind;
+  name: string;
+  address: string | null;
+  phone: string | null;
+  beds: number | null;
+  rooms: number | null;
+  approximate: boolean;
+  placement: string | null;
+  sample: boolean;
+  note: string | null;
+  source: string | null;
+  geometry: GeoJSON.Point;
+}
+
+const COLUMNS = ['id', 'kind', 'name', 'address', 'phone', 'beds', 'rooms', 'approximate', 'placement', 'sample', 'note', 'source'];
+
+/** SQL for hospitals, isolation sites and clinics. */
+export function facilitiesRepo(knex: Knex) {
+  const select = () => knex('facilities').select(...COLUMNS, knex.raw('ST_AsGeoJSON(geom) as geometry'));
+  const toRow = (f: Facility) => ({
+    id: f.id,
+    kind: f.kind,
+    name: f.name,
+    address: f.address,
+    phone: f.phone,
+    beds: f.beds,
+    rooms: f.rooms,
+    approximate: f.approximate,
+    placement: f.placement,
+    sample: f.sample,
+    note: f.note,
+    source: f.source,
+    geom: geomFromGeoJSON(knex, f.geometry),
+  });
+  return {
+    async list(kind?: FacilityKind): Promise<(Omit<Facility, 'geometry'> & { geometry: string })[]> {
+      const q = select().orderBy(['kind', 'id']);
+      if (kind) q.where({ kind });
+      return q;
+    },
+    async get(id: string) {
+      return select().where({ id }).first();
+    },
+    async insert(trx: Knex.Transaction, f: Facility): Promise<void> {
+      await trx('facilities').insert(toRow(f));
+    },
+    async update(trx: Knex.Transaction, f: Facility): Promise<number> {
+      const { id, ...rest } = toRow(f);
+      return trx('facilities').where({ id }).update({ ...rest, updated_at: knex.fn.now() });
+    },
+    async remove(trx: Knex.Transaction, id: string): Promise<number> {
+      return trx('facilities').where({ id }).delete();
+    },
+    /** The nearest designated hospitals: KNN on the GiST index (`<->`), exact distance on the sphere. */
+    async nearest(lon: number, lat: number, kind: FacilityKind, limit: number) {
+      return knex('facilities')
+        .select('id', 'name', 'address', 'phone', 'approximate', knex.raw('ST_DistanceSphere(geom, ST_SetSRID(ST_MakePoint(?, ?), 4326)) as distance_m', [lon, lat]))
+        .where({ kind })
+        .orderByRaw('geom <-> ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lon, lat])
+        .limit(limit);
+    },
+  };
+}

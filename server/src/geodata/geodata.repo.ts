@@ -1,0 +1,129 @@
+import type { Knex } from 'knex';
+import { roadsRepo, type RoadInsert } from '../roads/roads.repo';
+
+export interface RegionInsert {
+  code: string;
+  name: string;
+  nameEn: string;
+  sourceName: string | null;
+  source: string;
+  seat: [number, number];
+  geometry: GeoJSON.MultiPolygon;
+}
+export interface FacilityInsert {
+  id: string;
+  kind: string;
+  name: string;
+  address: string | null;
+  phone: string | null;
+  beds: number | null;
+  rooms: number | null;
+  approximate: boolean;
+  placement: string | null;
+  sample: boolean;
+  note: string | null;
+  source: string | null;
+  geometry: GeoJSON.Point;
+}
+export interface HotlineInsert {
+  county: string;
+  township: string;
+  phones: string[];
+  approximate: boolean;
+  placement: string | null;
+  source: string;
+  point: [number, number];
+}
+export interface CheckpointInsert {
+  id: string;
+  name: string;
+  road: string;
+  direction: string;
+  pointLeader: string | null;
+  phone: string | null;
+  sample: boolean;
+  geometry: GeoJSON.Point;
+}
+
+export interface GeodataSet {
+  regions: RegionInsert[];
+  facilities: FacilityInsert[];
+  hotlines: HotlineInsert[];
+  checkpoints: CheckpointInsert[];
+  roads: RoadInsert[];
+}
+
+/** SQL for loading the reference geodata in one transaction. */
+export function geodataRepo(knex: Knex) {
+  const json = (v: unknown) => JSON.stringify(v);
+  return {
+    /**
+     * Replaces regions, facilities, hotlines, checkpoints and roads atomically: a crash half-way
+     * leaves the old data, never a mix (the whole load is one transaction).
+     */
+    async replaceAll(set: GeodataSet, stateValue: unknown): Promise<void> {
+      await knex.transaction(async (trx) => {
+        await trx.raw('DELETE FROM regions; DELETE FROM facilities; DELETE FROM hotlines');
+        for (const r of set.regions) {
+          await trx('regions').insert({
+            code: r.code,
+            name: r.name,
+            name_en: r.nameEn,
+            source_name: r.sourceName,
+            source: r.source,
+            seat: trx.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', r.seat),
+            geom: trx.raw('ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', [json(r.geometry)]),
+          });
+        }
+        for (const f of set.facilities) {
+          await trx('facilities').insert({
+            id: f.id,
+            kind: f.kind,
+            name: f.name,
+            address: f.address,
+            phone: f.phone,
+            beds: f.beds,
+            rooms: f.rooms,
+            approximate: f.approximate,
+            placement: f.placement,
+            sample: f.sample,
+            note: f.note,
+            source: f.source,
+            geom: trx.raw('ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)', [json(f.geometry)]),
+          });
+        }
+        for (const h of set.hotlines) {
+          await trx('hotlines').insert({
+            county: h.county,
+            township: h.township,
+            phones: h.phones,
+            approximate: h.approximate,
+            placement: h.placement,
+            source: h.source,
+            geom: trx.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', h.point),
+          });
+        }
+        // Checkpoints keep the point leaders and phones that coordinators have entered.
+        for (const c of set.checkpoints) {
+          await trx.raw(
+            `INSERT INTO checkpoints (id, name, road, direction, point_leader, phone, sample, geom)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, road = excluded.road, direction = excluded.direction,
+               sample = excluded.sample, geom = excluded.geom, updated_at = now()`,
+            [c.id, c.name, c.road, c.direction, c.pointLeader, c.phone, c.sample, json(c.geometry)],
+          );
+        }
+        await roadsRepo(trx).replaceAll(trx, set.roads);
+        await trx.raw(
+          `INSERT INTO app_state (key, value) VALUES ('geodata', ?::jsonb)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()`,
+          [json(stateValue)],
+        );
+      });
+    },
+    async loadedState(): Promise<unknown | null> {
+      const row = await knex('app_state').where({ key: 'geodata' }).first('value');
+      return row?.value ?? null;
+    },
+  };
+}

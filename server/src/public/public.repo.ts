@@ -1,0 +1,32 @@
+import type { Knex } from 'knex';
+
+/** SQL for the public read side. */
+export function publicRepo(knex: Knex) {
+  return {
+    /** Every zone that has been published (in force or lifted since), with its public geometry. */
+    async publishedZones() {
+      return knex('zones')
+        .select('id', 'name', 'kind', 'status', 'designated_on', 'published_at', 'edition', 'lifted_on', knex.raw('ST_AsGeoJSON(geom, 6) as geometry'))
+        .whereIn('status', ['published', 'lifted'])
+        .orderBy('id');
+    },
+    async regionAt(lon: number, lat: number): Promise<{ code: string; name: string } | undefined> {
+      return knex('regions').select('code', 'name').whereRaw('ST_Intersects(geom, ST_SetSRID(ST_MakePoint(?, ?), 4326))', [lon, lat]).first();
+    },
+    /** The hotline of the nearest township seat within a county (seats are approximate). */
+    async nearestHotline(county: string, lon: number, lat: number) {
+      return knex('hotlines')
+        .select('county', 'township', 'phones', 'approximate')
+        .where({ county })
+        .orderByRaw('geom <-> ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lon, lat])
+        .first();
+    },
+    async nearestFacilities(lon: number, lat: number, kind: string, limit: number) {
+      return knex('facilities')
+        .select('id', 'name', 'address', 'phone', 'approximate', 'sample', knex.raw('ST_DistanceSphere(geom, ST_SetSRID(ST_MakePoint(?, ?), 4326)) as distance_m', [lon, lat]))
+        .where({ kind })
+        .orderByRaw('geom <-> ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lon, lat])
+        .limit(limit);
+    },
+  };
+}

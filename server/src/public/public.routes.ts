@@ -1,0 +1,43 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { parseInput } from '../http';
+import { parseLonLat } from '../geo/geojson';
+import { zDate } from '../zones/zones.schemas';
+import { todayInShanghai } from '../shared/dates';
+import { AppError, ErrorCode } from '../errors';
+
+const ZonesQuery = z.object({ asOf: zDate.optional() }).strict();
+const LookupQuery = z.object({ lon: z.string().max(40), lat: z.string().max(40), crs: z.enum(['wgs84', 'gcj02']).default('wgs84') }).strict();
+
+/** The public risk map: zones in force (with ETag/304), and "am I in a zone?". */
+export function publicRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const svc = ctx.services.public;
+  r.get('/api/public/zones', async (req, res) => {
+    const q = parseInput(ZonesQuery, req.query);
+    if (q.asOf && q.asOf > todayInShanghai()) throw new AppError(ErrorCode.validation, 400, 'asOf: the map of a future day is not known yet.');
+    const snap = await svc.zones(q.asOf);
+    res.set('ETag', snap.etag);
+    res.set('Cache-Control', q.asOf ? 'public, max-age=3600' : 'public, max-age=0, must-revalidate');
+    res.set('Vary', 'Accept-Encoding');
+    if (req.get('if-none-match') === snap.etag) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/geo+json');
+    // The bytes are gzipped once per version of the map, not once per request.
+    if (/\bgzip\b/.test(req.get('accept-encoding') ?? '')) {
+      res.set('Content-Encoding', 'gzip').end(snap.gzip);
+    } else {
+      res.end(snap.json);
+    }
+  });
+  r.get('/api/public/lookup', async (req, res) => {
+    const q = parseInput(LookupQuery, req.query);
+    const { lon, lat } = parseLonLat(q.lon, q.lat);
+    res.set('Cache-Control', 'no-store');
+    res.json(await svc.lookup({ lon, lat, crs: q.crs }));
+  });
+  return r;
+}

@@ -1,0 +1,180 @@
+import crypto from 'node:crypto';
+import zlib from 'node:zlib';
+import Flatbush from 'flatbush';
+import { booleanPointInPolygon, bbox as turfBbox } from '@turf/turf';
+import type { Database } from '../db/database';
+import type { ExpiryService } from '../expiry/expiry.service';
+import { ZONES_CHANGED } from '../expiry/expiry.service';
+import { MEASURES } from '../expiry/measures';
+import type { ZoneKind } from '../expiry/editions';
+import { todayInShanghai } from '../shared/dates';
+import { publicRepo } from './public.repo';
+import { gcj02ToWgs84 } from '../geo/coords';
+
+export interface PublicZoneProps {
+  id: string;
+  kind: ZoneKind;
+  name: string;
+  status: 'published';
+  designatedOn: string;
+  publishedAt: string | null;
+  lastCaseOn: string | null;
+  caseFreeDays: number;
+  nextChangeOn: string | null;
+  nextKind: ZoneKind | null;
+  liftsNext: boolean;
+  waitingFor: string | null;
+  edition: string;
+  measures: { zh: string; en: string };
+}
+
+export interface PublicZoneFeature {
+  type: 'Feature';
+  id: string;
+  geometry: GeoJSON.MultiPolygon;
+  properties: PublicZoneProps;
+}
+
+/** One built version of the public map: the features, their bytes, and an index for lookups. */
+export interface PublicSnapshot {
+  asOf: string;
+  features: PublicZoneFeature[];
+  json: Buffer;
+  gzip: Buffer;
+  etag: string;
+  index: Flatbush | null;
+}
+
+const STRICTNESS: Record<ZoneKind, number> = { sealed: 0, controlled: 1, precaution: 2 };
+
+/**
+ * The public read side. The zones in force are built once per published state and day, kept in
+ * memory with their gzip bytes and ETag, and rebuilt when any process announces a change
+ * (LISTEN/NOTIFY on PostgreSQL), so the hot path is a memory read.
+ */
+export function publicService(db: Database, deps: { expiry: ExpiryService; serviceArea: [number, number, number, number] }) {
+  const repo = publicRepo(db.reader);
+  let epoch = 0;
+  let current: { key: string; epoch: number; snapshot: Promise<PublicSnapshot> } | null = null;
+  const listening = db.listen(ZONES_CHANGED, () => {
+    epoch += 1;
+  });
+
+  const build = async (asOf: string): Promise<PublicSnapshot> => {
+    const [rows, { statuses }] = await Promise.all([repo.publishedZones(), deps.expiry.evaluate(asOf, db.reader)]);
+    const features: PublicZoneFeature[] = [];
+    for (const row of rows) {
+      const st = statuses.get(row.id);
+      if (!st || !st.inForce || !st.kind) continue;
+      features.push({
+        type: 'Feature',
+        id: row.id,
+        geometry: JSON.parse(row.geometry),
+        properties: {
+          id: row.id,
+          kind: st.kind,
+          name: row.name,
+          status: 'published',
+          designatedOn: row.designated_on,
+          publishedAt: row.published_at ? new Date(row.published_at).toISOString() : null,
+          lastCaseOn: st.lastCaseOn,
+          caseFreeDays: st.caseFreeDays,
+          nextChangeOn: st.nextChangeOn,
+          nextKind: st.nextKind,
+          liftsNext: st.liftsNext,
+          waitingFor: st.waitingFor,
+          edition: row.edition,
+          measures: MEASURES[st.kind],
+        },
+      });
+    }
+    features.sort((a, b) => STRICTNESS[a.properties.kind] - STRICTNESS[b.properties.kind] || a.properties.name.localeCompare(b.properties.name));
+    const json = Buffer.from(JSON.stringify({ type: 'FeatureCollection', asOf, features }));
+    let index: Flatbush | null = null;
+    if (features.length) {
+      index = new Flatbush(features.length);
+      for (const f of features) {
+        const [a, b, c, d] = turfBbox(f);
+        index.add(a, b, c, d);
+      }
+      index.finish();
+    }
+    return {
+      asOf,
+      features,
+      json,
+      gzip: zlib.gzipSync(json, { level: 6 }),
+      etag: `"${crypto.createHash('sha1').update(json).digest('base64url')}"`,
+      index,
+    };
+  };
+
+  return {
+    /** The zones in force today (cached), or as the map stood at the end of `asOf` (built on demand). */
+    async zones(asOf?: string): Promise<PublicSnapshot> {
+      await listening;
+      const today = todayInShanghai();
+      if (asOf && asOf !== today) return build(asOf);
+      const key = today;
+      if (!current || current.key !== key || current.epoch !== epoch) {
+        const snapshot = build(today);
+        current = { key, epoch, snapshot };
+        snapshot.catch(() => {
+          if (current?.snapshot === snapshot) current = null;
+        });
+      }
+      return current.snapshot;
+    },
+
+    /** "Am I in a zone?": the zones containing a point (strictest first), hospitals, hotline. */
+    async lookup(input: { lon: number; lat: number; crs: 'wgs84' | 'gcj02' }) {
+      const [lon, lat] = input.crs === 'gcj02' ? gcj02ToWgs84(input.lon, input.lat) : [input.lon, input.lat];
+      const [minLon, minLat, maxLon, maxLat] = deps.serviceArea;
+      const point = { lon: round(lon), lat: round(lat) };
+      const region = lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat ? await repo.regionAt(lon, lat) : undefined;
+      if (!region) {
+        return {
+          point,
+          inServiceArea: false,
+          region: null,
+          zones: [],
+          hospitals: [],
+          hotline: null,
+          message: {
+            zh: '该位置不在聊城市服务范围内，本地图只显示聊城市的风险区域。',
+            en: 'This place is outside Liaocheng; this map shows the risk zones of Liaocheng only.',
+          },
+        };
+      }
+      const snap = await this.zones();
+      const candidates = snap.index ? snap.index.search(lon, lat, lon, lat) : [];
+      const zones = candidates
+        .map((i) => snap.features[i])
+        .filter((f) => booleanPointInPolygon([lon, lat], f.geometry))
+        .sort((a, b) => STRICTNESS[a.properties.kind] - STRICTNESS[b.properties.kind])
+        .map((f) => {
+          const { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn } = f.properties;
+          return { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn };
+        });
+      const [hospitals, hotline] = await Promise.all([
+        repo.nearestFacilities(lon, lat, 'designated_hospital', 3),
+        repo.nearestHotline(region.name, lon, lat),
+      ]);
+      return {
+        point,
+        inServiceArea: true,
+        region,
+        zones,
+        hospitals: hospitals.map((h: { id: string; name: string; address: string; phone: string; approximate: boolean; distance_m: number }) => ({
+          id: h.id, name: h.name, address: h.address, phone: h.phone, approximate: h.approximate, distanceMeters: Math.round(h.distance_m),
+        })),
+        hotline: hotline
+          ? { county: hotline.county, township: hotline.township, phones: hotline.phones, approximate: hotline.approximate }
+          : null,
+        ...(hotline ? {} : { message: { zh: '本县（市、区）的乡镇咨询报备电话未收录，请拨打所在乡镇（街道）公布的电话。', en: 'The township hotlines of this county are not on file; call the number your township office published.' } }),
+      };
+    },
+  };
+}
+
+const round = (v: number) => Math.round(v * 1e7) / 1e7;

@@ -1,0 +1,214 @@
+import type { Knex } from 'knex';
+import type { ZoneKind } from '../expiry/editions';
+import { geomFromGeoJSON } from '../geo/sql';
+
+export type ZoneStatus = 'draft' | 'published' | 'lifted';
+
+export interface ZoneRow {
+  id: string;
+  kind: ZoneKind;
+  designated_kind: ZoneKind;
+  status: ZoneStatus;
+  name: string;
+  reason: string;
+  designated_on: string;
+  rule_anchor_on: string | null;
+  edition: string;
+  version: number;
+  county_code: string | null;
+  published_at: Date | null;
+  bulletin_id: number | null;
+  lifted_on: string | null;
+  lift_reason: string | null;
+  lifted_by_hand: boolean;
+  pending: PendingEdit | null;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  geometry: string;
+  pending_geometry: string | null;
+}
+
+/** Unpublished edits of a published zone (the geometry is kept in its own column). */
+export interface PendingEdit {
+  kind?: ZoneKind;
+  name?: string;
+  reason?: string;
+  designatedOn?: string;
+  hasGeometry?: boolean;
+}
+
+export interface HistoryEntry {
+  zoneId: string;
+  version: number;
+  by: string;
+  action: string;
+  fromKind?: string | null;
+  toKind?: string | null;
+  fromStatus?: string | null;
+  toStatus?: string | null;
+  rule?: string | null;
+  reason?: string | null;
+  effectiveOn?: string | null;
+  details?: unknown;
+  snapshot?: unknown;
+}
+
+const ZONE_COLUMNS = [
+  'id', 'kind', 'designated_kind', 'status', 'name', 'reason', 'designated_on', 'rule_anchor_on', 'edition', 'version',
+  'county_code', 'published_at', 'bulletin_id', 'lifted_on', 'lift_reason', 'lifted_by_hand', 'pending', 'created_by',
+  'created_at', 'updated_at',
+];
+
+/** SQL for zones and their history. */
+export function zonesRepo(knex: Knex) {
+  const select = (db: Knex | Knex.Transaction = knex) =>
+    db('zones').select(
+      ...ZONE_COLUMNS.map((c) => `zones.${c}`),
+      db.raw('ST_AsGeoJSON(zones.geom, 7) as geometry'),
+      db.raw('ST_AsGeoJSON(zones.pending_geom, 7) as pending_geometry'),
+    );
+  return {
+    /** PostGIS's own verdict on a geometry: null when valid, else the reason (e.g. "Self-intersection[116 36]"). */
+    async invalidityReason(geometry: GeoJSON.Geometry, db: Knex | Knex.Transaction = knex): Promise<string | null> {
+      const row = (await db.raw('SELECT ST_IsValidReason(g) AS reason, ST_IsValid(g) AS valid FROM (SELECT ST_GeomFromGeoJSON(?) AS g) s', [JSON.stringify(geometry)])).rows[0];
+      return row.valid ? null : String(row.reason);
+    },
+    /** The county holding most of a zone: the one containing a point guaranteed on its surface. */
+    async countyOf(geometry: GeoJSON.Geometry, db: Knex | Knex.Transaction = knex): Promise<string | null> {
+      const row = await db('regions')
+        .select('code')
+        .whereRaw('ST_Intersects(geom, ST_PointOnSurface(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)))', [JSON.stringify(geometry)])
+        .first();
+      return row?.code ?? null;
+    },
+    /**
+     * Whether a sealed zone lies inside a controlled or precaution zone that is published or
+     * being drafted (DOMAIN.md: a sealed zone normally lies inside a controlled zone).
+     */
+    async isCoveredByOuterZone(geometry: GeoJSON.Geometry, exceptId: string | null, db: Knex | Knex.Transaction = knex): Promise<boolean> {
+      const q = db('zones')
+        .whereIn('kind', ['controlled', 'precaution'])
+        .whereIn('status', ['draft', 'published'])
+        .whereRaw('geom && ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)', [JSON.stringify(geometry)])
+        .whereRaw('ST_CoveredBy(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), geom)', [JSON.stringify(geometry)])
+        .first('id');
+      if (exceptId) q.whereNot('id', exceptId);
+      return Boolean(await q);
+    },
+    async insert(trx: Knex.Transaction, z: {
+      id: string; kind: ZoneKind; name: string; reason: string; designatedOn: string; edition: string; countyCode: string | null;
+      createdBy: string; geometry: GeoJSON.MultiPolygon;
+    }): Promise<void> {
+      await trx('zones').insert({
+        id: z.id,
+        kind: z.kind,
+        designated_kind: z.kind,
+        status: 'draft',
+        name: z.name,
+        reason: z.reason,
+        designated_on: z.designatedOn,
+        edition: z.edition,
+        county_code: z.countyCode,
+        created_by: z.createdBy,
+        geom: geomFromGeoJSON(trx, z.geometry),
+      });
+    },
+    async get(id: string, db: Knex | Knex.Transaction = knex, forUpdate = false): Promise<ZoneRow | undefined> {
+      const q = select(db).where('zones.id', id).first();
+      if (forUpdate) q.forUpdate();
+      return q;
+    },
+    async getMany(ids: string[], trx: Knex.Transaction): Promise<ZoneRow[]> {
+      return select(trx).whereIn('zones.id', ids).orderBy('zones.id').forUpdate();
+    },
+    async list(status?: ZoneStatus): Promise<ZoneRow[]> {
+      const q = select().orderBy([{ column: 'zones.created_at', order: 'desc' }, 'zones.id']);
+      if (status) q.where('zones.status', status);
+      return q;
+    },
+    /**
+     * Writes a change only if the stored version is still `expectedVersion` (optimistic
+     * concurrency): returns false when someone else changed the zone first.
+     */
+    async updateIfVersion(trx: Knex.Transaction, id: string, expectedVersion: number, fields: {
+      kind?: ZoneKind; designatedKind?: ZoneKind; name?: string; reason?: string; designatedOn?: string; ruleAnchorOn?: string | null;
+      countyCode?: string | null; geometry?: GeoJSON.MultiPolygon; pending?: PendingEdit | null; pendingGeometry?: GeoJSON.MultiPolygon | null;
+      status?: ZoneStatus; publishedAt?: Knex.Raw | Date; bulletinId?: number; liftedOn?: string | null; liftReason?: string | null; liftedByHand?: boolean;
+      edition?: string;
+    }): Promise<boolean> {
+      const update: Record<string, unknown> = { version: trx.raw('version + 1'), updated_at: trx.fn.now() };
+      if (fields.kind !== undefined) update.kind = fields.kind;
+      if (fields.designatedKind !== undefined) update.designated_kind = fields.designatedKind;
+      if (fields.name !== undefined) update.name = fields.name;
+      if (fields.reason !== undefined) update.reason = fields.reason;
+      if (fields.designatedOn !== undefined) update.designated_on = fields.designatedOn;
+      if (fields.ruleAnchorOn !== undefined) update.rule_anchor_on = fields.ruleAnchorOn;
+      if (fields.countyCode !== undefined) update.county_code = fields.countyCode;
+      if (fields.edition !== undefined) update.edition = fields.edition;
+      if (fields.geometry !== undefined) update.geom = geomFromGeoJSON(trx, fields.geometry);
+      if (fields.pending !== undefined) update.pending = fields.pending === null ? null : JSON.stringify(fields.pending);
+      if (fields.pendingGeometry !== undefined) update.pending_geom = fields.pendingGeometry === null ? null : geomFromGeoJSON(trx, fields.pendingGeometry);
+      if (fields.status !== undefined) update.status = fields.status;
+      if (fields.publishedAt !== undefined) update.published_at = fields.publishedAt;
+      if (fields.bulletinId !== undefined) update.bulletin_id = fields.bulletinId;
+      if (fields.liftedOn !== undefined) update.lifted_on = fields.liftedOn;
+      if (fields.liftReason !== undefined) update.lift_reason = fields.liftReason;
+      if (fields.liftedByHand !== undefined) update.lifted_by_hand = fields.liftedByHand;
+      const n = await trx('zones').where({ id, version: expectedVersion }).update(update);
+      return n === 1;
+    },
+    async deleteDraft(trx: Knex.Transaction, id: string, expectedVersion?: number): Promise<number> {
+      const q = trx('zones').where({ id, status: 'draft' });
+      if (expectedVersion !== undefined) q.andWhere({ version: expectedVersion });
+      return q.delete();
+    },
+    async addHistory(trx: Knex.Transaction, e: HistoryEntry): Promise<boolean> {
+      const row = {
+        zone_id: e.zoneId,
+        version: e.version,
+        by: e.by,
+        action: e.action,
+        from_kind: e.fromKind ?? null,
+        to_kind: e.toKind ?? null,
+        from_status: e.fromStatus ?? null,
+        to_status: e.toStatus ?? null,
+        rule: e.rule ?? null,
+        reason: e.reason ?? null,
+        effective_on: e.effectiveOn ?? null,
+        details: e.details === undefined ? null : JSON.stringify(e.details),
+        snapshot: e.snapshot === undefined ? null : JSON.stringify(e.snapshot),
+      };
+      // Rule transitions are recorded once: the partial unique index turns a repeat into a no-op.
+      const columns = Object.keys(row);
+      const res = await trx.raw(
+        `INSERT INTO zone_history (${columns.map(() => '??').join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+         ON CONFLICT (zone_id, rule, effective_on) WHERE action = 'rule_transition' DO NOTHING RETURNING id`,
+        [...columns, ...Object.values(row)],
+      );
+      return res.rows.length === 1;
+    },
+    async history(id: string) {
+      return knex('zone_history').where({ zone_id: id }).orderBy('id').select('*');
+    },
+    async screeningsOf(id: string) {
+      return knex('screenings').where({ zone_id: id }).orderBy('screened_on').select('screened_on as on', 'negative', 'created_by', 'created_at');
+    },
+    async addScreening(trx: Knex.Transaction, zoneId: string, on: string, negative: boolean, by: string) {
+      await trx('screenings').insert({ zone_id: zoneId, screened_on: on, negative, created_by: by });
+    },
+  };
+}
+export type ZonesRepo = ReturnType<typeof zonesRepo>;
+
+/** Keeps the zone_cases links of one zone in step with its geometry. */
+export async function relinkZoneCases(trx: Knex.Transaction, zoneId: string): Promise<void> {
+  await trx('zone_cases').where({ zone_id: zoneId }).delete();
+  await trx.raw(
+    `INSERT INTO zone_cases (zone_id, case_id, reported_on, among_isolated)
+     SELECT z.id, c.id, c.reported_on, c.among_isolated
+     FROM zones z JOIN cases c ON c.geom && z.geom AND ST_Intersects(z.geom, c.geom)
+     WHERE z.id = ?`,
+    [zoneId],
+  );
+}
