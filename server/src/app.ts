@@ -21,6 +21,7 @@ import { bulletinsRoutes } from './bulletins/bulletins.routes';
 import { publicRoutes } from './public/public.routes';
 import { expiryRoutes } from './expiry/expiry.routes';
 import { auditRoutes } from './audit/audit.routes';
+import { ogcRoutes } from './ogc/ogc.routes';
 
 const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client/dist');
 
@@ -66,6 +67,7 @@ export function createApp(ctx: AppContext) {
   app.use(publicRoutes(ctx));
   app.use(expiryRoutes(ctx));
   app.use(auditRoutes(ctx));
+  app.use(ogcRoutes(ctx));
   // MapLibre needs a glyphs URL for symbol layers; Chinese labels are drawn with the browser's own
   // fonts (localIdeographFontFamily), so an empty glyph range (a valid, empty protobuf) is enough
   // and the map never reaches for a glyph server on the internet.

@@ -34,6 +34,7 @@ const schema = z.object({
   ZONE_EDITION: z.enum(['protocol-8', 'shanghai-2022', 'protocol-9', 'twenty-measures']).default('protocol-8'),
   SERVICE_AREA: bbox.prefault('115.2,35.6,116.9,37.1'),
   LOAD_DEMO_DATA: bool.prefault('true'),
+  LOAD_DEMO_OUTBREAK: bool.prefault('true'),
   SESSION_TTL_HOURS: int(12),
   BODY_LIMIT: z.string().default('2mb'),
   MAX_ZONE_VERTICES: int(10000),
@@ -73,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     defaultEdition: e.ZONE_EDITION,
     serviceArea: e.SERVICE_AREA,
     loadDemoData: e.LOAD_DEMO_DATA,
+    loadDemoOutbreak: e.LOAD_DEMO_OUTBREAK,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     bodyLimit: e.BODY_LIMIT,
     limits: {

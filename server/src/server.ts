@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './db/database';
 import { migrateLatest } from './db/migrate';
 import { createContext, type AppContext } from './context';
 import { createApp } from './app';
+import { loadDemoOutbreak } from './geodata/demo-outbreak';
 
 export interface RunningServer {
   url: string;
@@ -32,7 +33,10 @@ export async function startServer(config: Config, log: (line: string) => void = 
     const ctx = createContext(config, db);
     if (config.loadDemoData && (await ctx.services.geodata.ensureLoaded())) log('Liaocheng geodata loaded');
     if (await ctx.services.accounts.ensureAdmin(config.adminPassword)) log('admin account created from ADMIN_PASSWORD');
-    const demoAccounts = db.kind === 'pglite' && config.loadDemoData ? await ctx.services.accounts.resetDemoAccounts() : [];
+    const demo = db.kind === 'pglite' && config.loadDemoData;
+    const demoAccounts = demo ? await ctx.services.accounts.resetDemoAccounts() : [];
+    if (demo && config.loadDemoOutbreak && (await loadDemoOutbreak(ctx))) log('sample outbreak (demo data) loaded');
+    const stopSchedule = config.expirySchedule ? ctx.services.expiry.schedule((err) => console.error('[expiry]', err)) : () => undefined;
 
     const app = createApp(ctx);
     const server = http.createServer(app);
@@ -48,6 +52,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
       db,
       demoAccounts,
       async close() {
+        stopSchedule();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await db.close();

@@ -1,12 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../server/src/db/database';
-import { migrateLatest } from '../../server/src/db/migrate';
-import { loadConfig } from '../../server/src/config';
-import { createContext } from '../../server/src/context';
-import { TEMPLATE_DB, TEMPLATE_DIR, TEST_PASSWORD, TEST_USERS, databaseUrl } from './backends';
-import type { Role } from '../../server/src/accounts/accounts.repo';
+import { TEMPLATE_DB } from './backends';
 
 /**
  * Prepares one migrated database with the Liaocheng geodata and the test accounts per backend; every
@@ -14,38 +10,15 @@ import type { Role } from '../../server/src/accounts/accounts.repo';
  * TEMPLATE for PostgreSQL), so files share nothing and migrations run once.
  */
 export async function setup() {
-  fs.rmSync('.data-test', { recursive: true, force: true });
-  fs.mkdirSync('.data-test', { recursive: true });
-  await prepare(await openDatabase({ databaseUrl: null, dataDir: TEMPLATE_DIR }));
-
-  if (process.env.TEST_DATABASE_URL) {
-    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await admin.connect();
-    // Leftover test databases of an earlier interrupted run go first.
-    const old = await admin.query(`select datname from pg_database where datname like 'risk_zones_test_%'`);
-    for (const row of old.rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(row.datname)} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(TEMPLATE_DB)}`);
-    await admin.end();
-    await prepare(await openDatabase({ databaseUrl: databaseUrl(TEMPLATE_DB), dataDir: '' }));
-  }
-}
-
-async function prepare(db: Database) {
-  try {
-    await migrateLatest(db.knex);
-    const ctx = createContext(loadConfig({}), db);
-    await ctx.services.geodata.ensureLoaded();
-    for (const u of TEST_USERS) await ctx.services.accounts.create(u.username, TEST_PASSWORD, u.role as Role);
-  } finally {
-    await db.close();
-  }
+  execFileSync(process.execPath, ['--import', 'tsx', 'tests/helpers/prepare-template.ts'], { stdio: 'inherit' });
 }
 
 export async function teardown() {
   if (process.env.TEST_DATABASE_URL) {
     const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(TEMPLATE_DB)} WITH (FORCE)`);
+    const old = await admin.query(`select datname from pg_database where datname like 'risk_zones_test_%'`);
+    for (const row of old.rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(row.datname)} WITH (FORCE)`);
     await admin.end();
   }
   fs.rmSync(path.resolve('.data-test'), { recursive: true, force: true });

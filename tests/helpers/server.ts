@@ -32,7 +32,7 @@ export async function freshDatabase(backend: Backend): Promise<Record<string, st
 /** Starts the real service over HTTP on a random port, on a fresh copy of the test database. */
 export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
   const dbEnv = env.DATA_DIR || env.DATABASE_URL ? {} : await freshDatabase(backend);
-  const all = { PORT: '0', HOST: '127.0.0.1', EXPIRY_SCHEDULE: 'false', ...dbEnv, ...env };
+  const all = { PORT: '0', HOST: '127.0.0.1', EXPIRY_SCHEDULE: 'false', LOAD_DEMO_OUTBREAK: 'false', ...dbEnv, ...env };
   const server = await startServer(loadConfig(all));
   return Object.assign(server, { backend, env: all });
 }

@@ -30,15 +30,18 @@ const roadColor: ExpressionSpecification = [
   '#ffffff',
 ];
 
-const roadWidth: ExpressionSpecification = [
-  'interpolate',
-  ['linear'],
-  ['zoom'],
-  8,
-  ['match', roadClass, ['motorway', 'expressway'], 1.6, ['trunk', 'national'], 1.2, 0.8],
-  14,
-  ['match', roadClass, ['motorway', 'expressway'], 7, ['trunk', 'national'], 6, 4],
-];
+/** Line width by zoom and class; `extra` widens it for the casing drawn underneath. */
+function roadWidth(extra = 0): ExpressionSpecification {
+  return [
+    'interpolate',
+    ['linear'],
+    ['zoom'],
+    8,
+    ['match', roadClass, ['motorway', 'expressway'], 1.6 + extra, ['trunk', 'national'], 1.2 + extra, 0.8 + extra],
+    14,
+    ['match', roadClass, ['motorway', 'expressway'], 7 + extra, ['trunk', 'national'], 6 + extra, 4 + extra],
+  ];
+}
 
 /** Absolute URL of an API resource: GeoJSON sources are fetched by the map's web worker. */
 export function absoluteApiUrl(path: string): string {
@@ -70,7 +73,7 @@ export function baseLayers(): LayerSpecification[] {
       source: SourceId.roads,
       filter: ['in', roadClass, ['literal', MAJOR_ROAD_CLASSES]],
       layout: { 'line-join': 'round', 'line-cap': 'round' },
-      paint: { 'line-color': '#b9a77c', 'line-width': ['+', roadWidth, 1], 'line-opacity': 0.8 },
+      paint: { 'line-color': '#b9a77c', 'line-width': roadWidth(1.5), 'line-opacity': 0.8 },
     },
     {
       id: LayerId.roadMajor,
@@ -78,7 +81,7 @@ export function baseLayers(): LayerSpecification[] {
       source: SourceId.roads,
       filter: ['in', roadClass, ['literal', MAJOR_ROAD_CLASSES]],
       layout: { 'line-join': 'round', 'line-cap': 'round' },
-      paint: { 'line-color': roadColor, 'line-width': roadWidth },
+      paint: { 'line-color': roadColor, 'line-width': roadWidth() },
     },
     {
       id: LayerId.regionOutline,

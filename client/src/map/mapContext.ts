@@ -11,8 +11,8 @@ export function useMapHandle(): MapHandle {
   return handle;
 }
 
-/** What is selected on the map: a zone, a facility or a checkpoint, by id. */
-export type MapSelectionLayer = 'zone' | 'facility' | 'checkpoint';
+/** What is selected on the map: a zone, a facility, a checkpoint or a case, by id. */
+export type MapSelectionLayer = 'zone' | 'facility' | 'checkpoint' | 'case';
 
 export interface MapSelection {
   layer: MapSelectionLayer;

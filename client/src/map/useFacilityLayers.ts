@@ -19,11 +19,14 @@ const kindColor = [
 
 const selected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false];
 const hovered: ExpressionSpecification = ['boolean', ['feature-state', 'hover'], false];
-const radius: ExpressionSpecification = [
-  'interpolate', ['linear'], ['zoom'],
-  8, ['case', selected, 8, hovered, 6, 4.5],
-  14, ['case', selected, 12, hovered, 10, 8],
-];
+/** Radius by zoom, larger when hovered or selected; `extra` enlarges the approximate rings. */
+function radius(extra = 0): ExpressionSpecification {
+  return [
+    'interpolate', ['linear'], ['zoom'],
+    8, ['case', selected, 8 + extra, hovered, 6 + extra, 4.5 + extra],
+    14, ['case', selected, 12 + extra, hovered, 10 + extra, 8 + extra],
+  ];
+}
 
 /** Draws facilities and keeps the selected one (by id) in feature-state. */
 export function useFacilityLayers(
@@ -42,7 +45,7 @@ export function useFacilityLayers(
       filter: ['!', ['boolean', ['get', 'approximate'], false]],
       paint: {
         'circle-color': kindColor,
-        'circle-radius': radius,
+        'circle-radius': radius(),
         'circle-stroke-color': ['case', selected, '#1f2328', '#ffffff'],
         'circle-stroke-width': ['case', selected, 3, 1.5],
       },
@@ -55,7 +58,7 @@ export function useFacilityLayers(
       paint: {
         'circle-color': '#ffffff',
         'circle-opacity': 0.35,
-        'circle-radius': ['+', radius, 2],
+        'circle-radius': radius(2),
         'circle-stroke-color': ['case', selected, '#1f2328', kindColor],
         'circle-stroke-width': ['case', selected, 3.5, 2.5],
       },

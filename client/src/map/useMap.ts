@@ -4,15 +4,16 @@
  * that run on every `style.load`, so sources and layers come back whenever the style is replaced.
  * Hover and selection are feature-state, never data rewrites.
  */
-import maplibregl, {
-  type LayerSpecification,
-  type LngLatLike,
-  type Map as MapLibreMap,
-  type MapGeoJSONFeature,
-  type MapLayerMouseEvent,
-  type MapMouseEvent,
-  type SourceSpecification,
-  type StyleSpecification,
+import * as maplibregl from 'maplibre-gl';
+import type {
+  LayerSpecification,
+  LngLatLike,
+  Map as MapLibreMap,
+  MapGeoJSONFeature,
+  MapLayerMouseEvent,
+  MapMouseEvent,
+  SourceSpecification,
+  StyleSpecification,
 } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { markRaw, onBeforeUnmount, onMounted, readonly, ref, shallowRef, type Ref, type ShallowRef } from 'vue';

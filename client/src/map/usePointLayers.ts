@@ -2,6 +2,7 @@
  * Small single-purpose overlays: the point the public asked about, the cases a designator
  * recorded, and a planned truck route (flagged red when it enters a zone).
  */
+import type { ExpressionSpecification } from 'maplibre-gl';
 import type { Feature, FeatureCollection, LineString, Point } from 'geojson';
 import { watch, type Ref } from 'vue';
 import type { RouteProps } from '../api/types';
@@ -35,8 +36,14 @@ export function usePickedPointLayer(handle: MapHandle, point: Ref<[number, numbe
   watch(point, () => handle.setSourceData(SourceId.pickedPoint, data()));
 }
 
-/** Shows recorded cases as small dark-red dots. */
-export function useCaseLayer(handle: MapHandle, cases: Ref<FeatureCollection<Point> | null>): void {
+const selected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false];
+
+/** Shows recorded cases as small dark-red dots; the selected one (by id) is ringed. */
+export function useCaseLayer(
+  handle: MapHandle,
+  cases: Ref<FeatureCollection<Point> | null>,
+  selectedId: Ref<string | null>,
+): void {
   const data = () => cases.value ?? EMPTY;
   handle.onStyleLoad(() => {
     handle.ensureSource(SourceId.cases, { type: 'geojson', data: data(), promoteId: 'id' });
@@ -45,14 +52,16 @@ export function useCaseLayer(handle: MapHandle, cases: Ref<FeatureCollection<Poi
       type: 'circle',
       source: SourceId.cases,
       paint: {
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 3, 15, 7],
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, ['case', selected, 6, 3.5], 15, ['case', selected, 10, 7]],
         'circle-color': CASE_COLOR,
-        'circle-stroke-color': '#ffffff',
-        'circle-stroke-width': 1.5,
+        'circle-stroke-color': ['case', selected, '#ffd33d', '#ffffff'],
+        'circle-stroke-width': ['case', selected, 3, 1.5],
       },
     });
   });
+  handle.trackHover(LayerId.caseCircle, SourceId.cases);
   watch(cases, () => handle.setSourceData(SourceId.cases, data()));
+  watch(selectedId, (id) => handle.select(SourceId.cases, id), { immediate: true });
 }
 
 /** Shows a planned route; `flagged` routes (entering a zone) are drawn red and dashed. */

@@ -23,7 +23,7 @@ export type MappableZones = FeatureCollection<ZoneGeometry, MappableZoneProps>;
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
-function byKind(values: Record<ZoneKind, string | number>): ExpressionSpecification {
+function byKind(values: Record<ZoneKind, string | number>, fallback: string | number): ExpressionSpecification {
   return [
     'match',
     ['get', 'kind'],
@@ -33,7 +33,7 @@ function byKind(values: Record<ZoneKind, string | number>): ExpressionSpecificat
     values.controlled,
     'precaution',
     values.precaution,
-    '#888888',
+    fallback,
   ] as ExpressionSpecification;
 }
 
@@ -71,9 +71,9 @@ export function useZoneLayers(
       id: LayerId.zoneFill,
       type: 'fill',
       source: SourceId.zones,
-      layout: { 'fill-sort-key': byKind(ZONE_RANK) },
+      layout: { 'fill-sort-key': byKind(ZONE_RANK, 0) },
       paint: {
-        'fill-color': byKind(ZONE_FILL),
+        'fill-color': byKind(ZONE_FILL, '#888888'),
         'fill-opacity': ['case', selected, 0.7, hovered, 0.55, 0.4],
       },
     });
@@ -82,9 +82,9 @@ export function useZoneLayers(
       type: 'line',
       source: SourceId.zones,
       filter: ['!', ['get', 'unpublished']],
-      layout: { 'line-join': 'round', 'line-sort-key': byKind(ZONE_RANK) },
+      layout: { 'line-join': 'round', 'line-sort-key': byKind(ZONE_RANK, 0) },
       paint: {
-        'line-color': ['case', selected, '#1f2328', byKind(ZONE_OUTLINE)],
+        'line-color': ['case', selected, '#1f2328', byKind(ZONE_OUTLINE, '#555555')],
         'line-width': ['case', selected, 3.5, hovered, 2.5, 1.5],
       },
     });
@@ -95,7 +95,7 @@ export function useZoneLayers(
       filter: ['get', 'unpublished'],
       layout: { 'line-join': 'round' },
       paint: {
-        'line-color': ['case', selected, '#1f2328', byKind(ZONE_OUTLINE)],
+        'line-color': ['case', selected, '#1f2328', byKind(ZONE_OUTLINE, '#555555')],
         'line-width': ['case', selected, 3.5, 2],
         'line-dasharray': [3, 2],
       },

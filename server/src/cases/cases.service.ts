@@ -34,20 +34,23 @@ export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry:
         await audit.record(trx, { actor, action: 'create', entity: 'case', entityId: String(caseId), after: { reportedOn, amongIsolated: input.amongIsolated, location } });
         return { caseId, zones };
       });
-      const effects = zones
-        .filter((z: { status: string; designated_on: string }) => z.status === 'published' && z.designated_on <= reportedOn)
-        .map((z: { id: string; name: string; kind: ZoneKind; edition: EditionId }) => {
-          const e = caseEffect(z.edition, z.kind);
-          const counts = !input.amongIsolated || e.amongIsolatedRestarts;
-          return {
-            zoneId: z.id,
-            zoneName: z.name,
-            kind: z.kind,
-            effect: counts ? e.effect : 'none',
-            promptSealedZone: counts && e.promptSealedZone,
-            message: counts ? e.description : { zh: '居家隔离人员中的病例，经评估无社会面传播，不重新计算', en: 'a case among people already isolated at home does not restart the count' },
-          };
-        });
+      // What the case means is decided by each zone's state on the report date, not today's: a
+      // case reported late may fall in a zone that has since stepped down or been lifted.
+      const { statuses } = zones.length ? await deps.expiry.evaluate(reportedOn) : { statuses: new Map() };
+      const effects = zones.flatMap((z: { id: string; name: string; edition: EditionId }) => {
+        const st = statuses.get(z.id);
+        if (!st?.inForce || !st.kind) return [];
+        const e = caseEffect(z.edition, st.kind);
+        const counts = !input.amongIsolated || e.amongIsolatedRestarts;
+        return [{
+          zoneId: z.id,
+          zoneName: z.name,
+          kind: st.kind as ZoneKind,
+          effect: counts ? e.effect : 'none',
+          promptSealedZone: counts && e.promptSealedZone,
+          message: counts ? e.description : { zh: '居家隔离人员中的病例，经评估无社会面传播，不重新计算', en: 'a case among people already isolated at home does not restart the count' },
+        }];
+      });
       const run = await deps.expiry.run(todayInShanghai(), 'expiry');
       return {
         case: { id: caseId, reportedOn, note: input.note, amongIsolated: input.amongIsolated, location },

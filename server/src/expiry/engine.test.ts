@@ -291,6 +291,23 @@ describe('protocol-8 precaution cascade', () => {
     expect(statusOf(zones, '2022-04-30', 'precaution-a').liftedOn).toBe('2022-03-25');
   });
 
+  it('waits for a zone designated on the day the previous one was lifted', () => {
+    const zones = [
+      ...deployment(),
+      zone({
+        id: 'sealed-next',
+        kind: 'sealed',
+        edition: 'protocol-8',
+        designatedOn: '2022-03-25',
+        countyCode: '371502',
+        screenings: negativeRounds('2022-04-08'),
+      }),
+    ];
+    expect(statusOf(zones, '2022-04-30', 'precaution-a').transitions).toEqual([
+      expect.objectContaining({ effectiveOn: '2022-04-09', cascadeFrom: ['sealed-a', 'controlled-a', 'sealed-next'] }),
+    ]);
+  });
+
   it('restarts its own count on a case while it waits for the county', () => {
     const zones = deployment().map((facts) => (facts.id === 'precaution-a' ? { ...facts, cases: cases('2022-03-20') } : facts));
     expect(statusOf(zones, '2022-04-30', 'precaution-a').liftedOn).toBe('2022-04-04');
@@ -327,6 +344,15 @@ describe('shanghai-2022', () => {
       ['2022-06-11', 'sealed', 'controlled', 'shanghai-2022/sealed-to-controlled-7'],
       ['2022-06-14', 'controlled', 'precaution', 'shanghai-2022/controlled-to-precaution-3-more'],
     ]);
+  });
+
+  it('does not revert a controlled zone for a case reported on its designation day', () => {
+    const status = statusOf(
+      [zone({ id: 'z', kind: 'controlled', edition: 'shanghai-2022', designatedOn: '2022-06-01', cases: cases('2022-06-01') })],
+      '2022-06-02',
+      'z',
+    );
+    expect(status).toMatchObject({ kind: 'controlled', lastCaseOn: '2022-06-01', transitions: [] });
   });
 
   it('turns a stepped-down controlled zone back into a sealed zone on a case', () => {

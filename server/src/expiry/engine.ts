@@ -13,6 +13,8 @@
  *   one reported on D+N+1 or later comes after the transition and applies to the new state.
  * - Evaluation "as of" a date uses only facts dated on or before it (cases, screening rounds,
  *   lifts by hand, designations), so evaluating a past date gives what was known at its end.
+ * - Predictions (nextChangeOn) assume no new case and, where a screening round is still missing,
+ *   that it is done on the earliest day still possible.
  */
 import { fromDayNumber, toDayNumber } from '../shared/dates';
 import {
@@ -385,6 +387,24 @@ function firstAtOrAfter(sorted: Int32Array, day: number): number | null {
   return low < sorted.length ? sorted[low] : null;
 }
 
+type StepRuleIndex = Record<ZoneKind, Record<ArrivedBy, StepRule | null>>;
+
+/** findStepRule for every edition, kind and arrival, worked out once: the simulation asks once per case. */
+const STEP_RULE_INDEX = new Map<Edition, StepRuleIndex>(
+  Object.values(EDITIONS).map((edition) => {
+    const byArrival = (kind: ZoneKind) => ({
+      designation: findStepRule(edition, kind, 'designation'),
+      'step-down': findStepRule(edition, kind, 'step-down'),
+    });
+    return [edition, { sealed: byArrival('sealed'), controlled: byArrival('controlled'), precaution: byArrival('precaution') }];
+  }),
+);
+
+function stepRuleFor(edition: Edition, kind: ZoneKind, arrivedBy: ArrivedBy): StepRule | null {
+  const index = STEP_RULE_INDEX.get(edition);
+  return index ? index[kind][arrivedBy] : findStepRule(edition, kind, arrivedBy);
+}
+
 /** Kinds any edition's county cascade waits for: zones of these kinds are simulated first. */
 function cascadeKinds(): Set<ZoneKind> {
   const kinds = new Set<ZoneKind>();
@@ -420,7 +440,7 @@ function simulate(zone: PreparedZone, asOf: number, county: CountyClearance | nu
   let liftedOn: number | null = null;
 
   while (kind !== null) {
-    const rule = findStepRule(edition, kind, arrivedBy);
+    const rule = stepRuleFor(edition, kind, arrivedBy);
     let due: number | null = null;
     let ownDue: number | null = null;
     let screeningOn: number | null = null;
@@ -433,8 +453,9 @@ function simulate(zone: PreparedZone, asOf: number, county: CountyClearance | nu
       if (rule.minDaysAtKind !== undefined && arrivedBy === 'step-down') due = Math.max(due, arrivedOn + rule.minDaysAtKind);
       if (rule.requiresScreening) {
         if (!edition.screening) throw new Error(`editions table: ${rule.id} needs a screening round but ${edition.id} defines none`);
-        // A negative round counts from day D+N+offset; a later round makes the step take
-        // effect at 00:00 the day after it.
+        // DOMAIN.md: not before a negative round of everyone, recorded on or after day D+N
+        // (protocol-9, "on day 7") or D+N−1 (protocol-8, "within 2 days before lifting"); a
+        // late round makes the step take effect at 00:00 the day after it.
         screeningFrom = anchor + rule.caseFreeDays + edition.screening.roundFromOffset;
         screeningOn = firstAtOrAfter(negativeRoundDays, screeningFrom);
         if (screeningOn === null) {
@@ -447,8 +468,9 @@ function simulate(zone: PreparedZone, asOf: number, county: CountyClearance | nu
       ownDue = due;
       if (rule.waitsForCountyZones) {
         if (!county) throw new Error(`editions table: ${rule.id} waits for the county but zone ${zone.facts.id} is itself a blocking kind`);
-        // protocol-8: lifted only once every sealed and controlled zone of the county is lifted,
-        // i.e. on the later of its own D+14+1 and the last such lift.
+        // DOMAIN.md, protocol-8: lifted only once every sealed and controlled zone of its county
+        // (of any edition) has been lifted, i.e. on the later of its own D+14+1 and the last
+        // lift of such a zone in force at any time during its life.
         due = county.clearFrom(due);
       }
     }
@@ -483,7 +505,8 @@ function simulate(zone: PreparedZone, asOf: number, county: CountyClearance | nu
     }
 
     if (due === null || rule === null || (handLift !== null && handLift < due)) {
-      // No automatic step before the end of what is known (or the zone is lifted by hand first).
+      // No automatic step before the end of what is known, or the zone is lifted by hand first.
+      // A step due on the day of a lift by hand still takes effect, at 00:00, before the hand.
       if (atAsOf === null) atAsOf = { kind, anchor, rule, ownDue, screeningFrom, screeningAssumed };
       break;
     }
@@ -514,6 +537,7 @@ function simulate(zone: PreparedZone, asOf: number, county: CountyClearance | nu
     arrivedOn = due;
   }
 
+  // A lift by hand ends the zone's life: nothing after it is evaluated.
   if (liftedOn === null && handLift !== null) {
     steps.push({
       effective: handLift,
@@ -609,6 +633,19 @@ function buildClearance(segments: BlockingSegment[]): CountyClearance {
     const index = low - 1;
     return index >= 0 && ends[index] > day ? index : -1;
   };
+  // Members of each merged segment ordered by the day they ended, sorted once on first use. A
+  // zone has at most one segment: no rule takes a zone out of the blocking kinds and back.
+  const membersCache = new Map<number, { ends: number[]; zoneIds: string[] }>();
+  const membersByEnd = (index: number): { ends: number[]; zoneIds: string[] } => {
+    let members = membersCache.get(index);
+    if (!members) {
+      const stop = index + 1 < firstMember.length ? firstMember[index + 1] : sorted.length;
+      const byEnd = sorted.slice(firstMember[index], stop).sort((a, b) => a.end - b.end || compareIds(a.zoneId, b.zoneId));
+      members = { ends: byEnd.map((segment) => segment.end), zoneIds: byEnd.map((segment) => segment.zoneId) };
+      membersCache.set(index, members);
+    }
+    return members;
+  };
   return {
     clearFrom(day) {
       const index = mergedAt(day);
@@ -616,17 +653,19 @@ function buildClearance(segments: BlockingSegment[]): CountyClearance {
       return Number.isFinite(ends[index]) ? ends[index] : null;
     },
     blockersBetween(from, to) {
-      // [from, to) is covered by one merged segment when `to` came from clearFrom(from).
+      // [from, to) is covered by one merged segment when `to` came from clearFrom(from); every
+      // member of it starts before `to`, so the zones waited for are its members ending after `from`.
       const index = mergedAt(from);
       if (index < 0 || from >= to) return [];
-      const stop = index + 1 < firstMember.length ? firstMember[index + 1] : sorted.length;
-      const waitedFor: BlockingSegment[] = [];
-      for (let member = firstMember[index]; member < stop; member++) {
-        const segment = sorted[member];
-        if (segment.end > from && segment.start < to) waitedFor.push(segment);
+      const { ends, zoneIds } = membersByEnd(index);
+      let low = 0;
+      let high = ends.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (ends[middle] <= from) low = middle + 1;
+        else high = middle;
       }
-      waitedFor.sort((a, b) => a.end - b.end || compareIds(a.zoneId, b.zoneId));
-      return [...new Set(waitedFor.map((segment) => segment.zoneId))];
+      return zoneIds.slice(low);
     },
   };
 }

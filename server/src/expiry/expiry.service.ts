@@ -52,6 +52,7 @@ export function expiryService(knex: Knex, notify: (channel: string, payload: str
      */
     async run(asOf: string = todayInShanghai(), actor = 'expiry'): Promise<ExpiryRunResult> {
       const result: ExpiryRunResult = { asOf, evaluated: 0, transitions: [], revised: [] };
+      const today = todayInShanghai();
       await knex.transaction(async (trx) => {
         await repo.lockExpiry(trx);
         const { rows, statuses } = await this.evaluate(asOf, trx);
@@ -78,7 +79,9 @@ export function expiryService(knex: Knex, notify: (channel: string, payload: str
             });
             if (recorded) result.transitions.push({ ...t, zoneName: row.name });
           }
-          if (row.lifted_by_hand) continue;
+          // A run for a past day records the transitions that took effect up to that day; the stored
+          // state of a zone only ever moves to today's state, never back to an earlier day's.
+          if (row.lifted_by_hand || asOf < today) continue;
           const targetStatus = st.inForce ? 'published' : st.designatedOn > asOf ? row.status : 'lifted';
           const targetKind = st.kind ?? row.kind;
           const targetLiftedOn = targetStatus === 'lifted' ? st.liftedOn : null;

@@ -104,9 +104,15 @@ function member(obj: JsonObject, key: string): unknown {
 
 /** A short description of a value that never calls its toString (a null-prototype object has none). */
 function kindOf(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** " (got a string)" for a member of the wrong kind, nothing for a missing one. */
+function got(value: unknown): string {
+  return value === undefined ? '' : ` (got ${kindOf(value)})`;
 }
 
 function quoted(text: string): string {
@@ -154,12 +160,12 @@ function asGeoJsonObject(input: unknown, what: string): JsonObject {
   return obj;
 }
 
-function typeOf(obj: JsonObject, allowed: readonly string[]): string {
+function typeOf(obj: JsonObject, allowed: readonly string[], expected = allowed.join(' or ')): string {
   const type = member(obj, 'type');
-  if (typeof type !== 'string') fail(GEOJSON_TYPE_INVALID, `The GeoJSON object has no "type" string (got ${kindOf(type)}).`);
+  if (typeof type !== 'string') fail(GEOJSON_TYPE_INVALID, `The GeoJSON object has no "type" string${got(type)}.`);
   if (!GEOJSON_TYPES.has(type)) fail(GEOJSON_TYPE_INVALID, `${quoted(type)} is not a GeoJSON type.`);
   if (!allowed.includes(type)) {
-    fail(GEOMETRY_TYPE_NOT_ALLOWED, `Expected ${allowed.join(' or ')}, got ${type}.`, { type, allowed: [...allowed] });
+    fail(GEOMETRY_TYPE_NOT_ALLOWED, `Expected ${expected}, got ${type}.`, { type, allowed: [...allowed] });
   }
   return type;
 }
@@ -167,7 +173,7 @@ function typeOf(obj: JsonObject, allowed: readonly string[]): string {
 function coordinatesOf(obj: JsonObject, type: string): unknown[] {
   const coordinates = member(obj, 'coordinates');
   if (!Array.isArray(coordinates)) {
-    fail(GEOMETRY_COORDINATES_MISSING, `The ${type} has no "coordinates" array (got ${kindOf(coordinates)}).`);
+    fail(GEOMETRY_COORDINATES_MISSING, `The ${type} has no "coordinates" array${got(coordinates)}.`);
   }
   if (coordinates.length === 0) fail(GEOMETRY_EMPTY, `The ${type} has no coordinates.`);
   return coordinates;
@@ -209,7 +215,7 @@ class PositionReader {
       fail(TOO_MANY_VERTICES, `The geometry has more than ${this.maxVertices} vertices.`, { maxVertices: this.maxVertices });
     }
     const out: Pos[] = new Array(list.length);
-    for (let i = 0; i < list.length; i++) out[i] = this.position(list[i], { ...at, position: i });
+    for (let i = 0; i < list.length; i++) out[i] = this.position(list[i], at, i);
     return out;
   }
 
@@ -223,28 +229,26 @@ class PositionReader {
   }
 
   /** One `[lon, lat]` or `[lon, lat, alt]`; the altitude is dropped (columns are 2D). */
-  position(value: unknown, at: Where): Pos {
-    const where = capitalised(describeWhere(at));
-    if (!Array.isArray(value)) fail(POSITION_INVALID, `${where} is ${kindOf(value)}, not [longitude, latitude].`, { ...at });
+  position(value: unknown, at: Where, index?: number): Pos {
+    // The description is built only on failure: this runs once per vertex.
+    const refuse = (code: GeometryErrorCode, problem: string): never => {
+      const where: Where = index === undefined ? at : { ...at, position: index };
+      return fail(code, `${capitalised(describeWhere(where))} ${problem}`, { ...where });
+    };
+    if (!Array.isArray(value)) return refuse(POSITION_INVALID, `is ${kindOf(value)}, not [longitude, latitude].`);
     if (value.length < 2 || value.length > 3) {
-      fail(POSITION_INVALID, `${where} has ${value.length} values; a position is [longitude, latitude] with an optional altitude.`, {
-        ...at,
-      });
+      refuse(POSITION_INVALID, `has ${value.length} value${value.length === 1 ? '' : 's'}; a position is [longitude, latitude] with an optional altitude.`);
     }
     for (let i = 0; i < value.length; i++) {
       const n = value[i];
       if (typeof n !== 'number' || !Number.isFinite(n)) {
-        fail(POSITION_INVALID, `${where} holds ${kindOf(n)}${typeof n === 'number' ? ` (${n})` : ''} where a finite number belongs.`, {
-          ...at,
-        });
+        refuse(POSITION_INVALID, `holds ${kindOf(n)}${typeof n === 'number' ? ` (${n})` : ''} where a finite number belongs.`);
       }
     }
     const lon = value[0] as number;
     const lat = value[1] as number;
     if (lon < -180 || lon > 180 || lat < -90 || lat > 90) {
-      fail(POSITION_OUT_OF_RANGE, `${where} is [${lon}, ${lat}]; longitude must lie in [-180, 180] and latitude in [-90, 90].`, {
-        ...at,
-      });
+      refuse(POSITION_OUT_OF_RANGE, `is [${lon}, ${lat}]; longitude must lie in [-180, 180] and latitude in [-90, 90].`);
     }
     return [lon, lat];
   }
@@ -254,11 +258,18 @@ function samePos(a: Pos, b: Pos): boolean {
   return a[0] === b[0] && a[1] === b[1];
 }
 
-/** Removes repeated consecutive positions: a double click while drawing is not an error. */
-function withoutConsecutiveDuplicates(positions: Pos[]): Pos[] {
+/**
+ * Removes repeated consecutive positions: a double click while drawing is not an error. `origin`,
+ * when given, receives the input index of each kept position, so later messages can name it.
+ */
+function withoutConsecutiveDuplicates(positions: Pos[], origin?: number[]): Pos[] {
   const out: Pos[] = [positions[0]];
+  origin?.push(0);
   for (let i = 1; i < positions.length; i++) {
-    if (!samePos(positions[i], out[out.length - 1])) out.push(positions[i]);
+    if (!samePos(positions[i], out[out.length - 1])) {
+      out.push(positions[i]);
+      origin?.push(i);
+    }
   }
   return out;
 }
@@ -272,7 +283,7 @@ function hasDistinct(positions: Pos[], wanted: number): boolean {
   return false;
 }
 
-function normaliseRing(ring: Pos[], at: Where): Pos[] {
+function normaliseRing(ring: Pos[], at: Where, origin: number[]): Pos[] {
   const where = capitalised(describeWhere(at));
   if (ring.length < 4) {
     fail(RING_TOO_SHORT, `${where} has ${ring.length} positions; a ring needs at least 4, the last repeating the first.`, { ...at });
@@ -282,7 +293,7 @@ function normaliseRing(ring: Pos[], at: Where): Pos[] {
   if (!samePos(first, last)) {
     fail(GEOMETRY_NOT_CLOSED, `${where} is not closed: it starts at ${fmt(first)} and ends at ${fmt(last)}.`, { ...at });
   }
-  const cleaned = withoutConsecutiveDuplicates(ring);
+  const cleaned = withoutConsecutiveDuplicates(ring, origin);
   if (cleaned.length < 4 || !hasDistinct(cleaned, 3)) {
     fail(RING_DEGENERATE, `${where} has fewer than 3 distinct positions.`, { ...at });
   }
@@ -294,24 +305,27 @@ function assertNoAntimeridianCrossing(line: Pos[], at: Where): void {
     if (Math.abs(line[i][0] - line[i - 1][0]) > 180) {
       fail(
         CROSSES_ANTIMERIDIAN,
-        `${capitalised(describeWhere({ ...at, position: i - 1 }))} to ${fmt(line[i])} spans more than 180° of longitude, so the geometry crosses the antimeridian.`,
+        `The segment from ${describeWhere({ ...at, position: i - 1 })} ${fmt(line[i - 1])} to ${fmt(line[i])} spans more than 180° of longitude: the geometry crosses the antimeridian, which is not supported.`,
         { ...at, position: i - 1 },
       );
     }
   }
 }
 
+function outside([lon, lat]: Pos, [minLon, minLat, maxLon, maxLat]: LonLatBox): boolean {
+  return lon < minLon || lon > maxLon || lat < minLat || lat > maxLat;
+}
+
+function refuseOutside(position: Pos, area: LonLatBox, at: Where, subject: string): never {
+  return fail(OUTSIDE_SERVICE_AREA, `${capitalised(describeWhere(at, subject))} ${fmt(position)} lies outside the service area [${area.join(', ')}].`, {
+    ...at,
+    serviceArea: [...area],
+  });
+}
+
 function assertInServiceArea(positions: Pos[], area: LonLatBox, at: Where): void {
-  const [minLon, minLat, maxLon, maxLat] = area;
   for (let i = 0; i < positions.length; i++) {
-    const [lon, lat] = positions[i];
-    if (lon < minLon || lon > maxLon || lat < minLat || lat > maxLat) {
-      fail(OUTSIDE_SERVICE_AREA, `${capitalised(describeWhere({ ...at, position: i }))} ${fmt(positions[i])} lies outside the service area [${area.join(', ')}].`, {
-        ...at,
-        position: i,
-        serviceArea: [...area],
-      });
-    }
+    if (outside(positions[i], area)) refuseOutside(positions[i], area, { ...at, position: i }, 'the position');
   }
 }
 
@@ -428,6 +442,7 @@ function compareEdges(a: Edge, b: Edge): number {
 
 interface Conflict {
   code: GeometryErrorCode;
+  kind: number;
   a: Edge;
   b: Edge;
 }
@@ -440,19 +455,19 @@ function conflictOf(a: Edge, b: Edge): Conflict | null {
     const adjacent = gap === 1 || gap === a.ringEdges - 1;
     // Neighbouring edges share a vertex by construction; only doubling back along each other is wrong.
     if (adjacent && kind !== OVERLAP) return null;
-    return { code: RING_SELF_INTERSECTION, a, b };
+    return { code: RING_SELF_INTERSECTION, kind, a, b };
   }
   // Distinct rings may touch at a point (OGC simple features); crossing or sharing an edge is invalid.
   if (kind === TOUCH) return null;
-  return { code: a.polygon === b.polygon ? POLYGON_SELF_INTERSECTION : POLYGONS_OVERLAP, a, b };
+  return { code: a.polygon === b.polygon ? POLYGON_SELF_INTERSECTION : POLYGONS_OVERLAP, kind, a, b };
 }
 
 /**
  * Finds a pair of edges that meet where they must not (Shamos–Hoey sweep, O(n log n) comparisons):
  * edges are kept ordered along a sweep line and only neighbours in that order are tested, since
  * the leftmost forbidden meeting is between edges that are neighbours just before it. Every
- * reported conflict is confirmed by an exact pairwise test, so a valid polygon is never refused;
- * contrived coincidences of several rings at one point may slip through to PostGIS's own check.
+ * reported conflict is a direct test of the two edges, so a valid polygon is not refused; contrived
+ * coincidences of several rings at one point may slip through to PostGIS's own check.
  */
 function findEdgeConflict(edges: Edge[]): Conflict | null {
   // Event e*2 inserts edge e at its left end, e*2+1 removes it at its right end. At one point,
@@ -467,36 +482,88 @@ function findEdgeConflict(edges: Edge[]): Conflict | null {
   const y = (ev: number) => (ev & 1 ? edges[ev >> 1].ry : edges[ev >> 1].ly);
   events.sort((a, b) => lexCompare(x(a), y(a), x(b), y(b)) || (b & 1) - (a & 1));
 
-  const active: Edge[] = [];
-  const lowerBound = (edge: Edge) => {
+  const active = new SweepStatus();
+  const test = (a: Edge | undefined, b: Edge | undefined) => (a && b ? conflictOf(a, b) : null);
+  for (const ev of events) {
+    const edge = edges[ev >> 1];
+    const [below, above] = (ev & 1) === 0 ? active.insert(edge) : active.remove(edge);
+    const found = (ev & 1) === 0 ? (test(below, edge) ?? test(edge, above)) : test(below, above);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * The edges crossing the sweep line, in order, as a list of blocks of at most 2·BLOCK edges:
+ * insertion and removal move O(√n) entries instead of O(n), which matters when thousands of edges
+ * are active at once (a star-shaped polygon with 10 000 vertices).
+ */
+class SweepStatus {
+  private static readonly BLOCK = 128;
+  private blocks: Edge[][] = [];
+
+  /** Inserts `edge` in order; returns its neighbours below and above. */
+  insert(edge: Edge): [Edge | undefined, Edge | undefined] {
+    if (this.blocks.length === 0) {
+      this.blocks.push([edge]);
+      return [undefined, undefined];
+    }
+    const b = this.blockFor(edge);
+    const block = this.blocks[b];
+    const at = lowerBound(block, edge);
+    block.splice(at, 0, edge);
+    const neighbours = this.around(b, at - 1, at + 1);
+    if (block.length > 2 * SweepStatus.BLOCK) this.blocks.splice(b + 1, 0, block.splice(SweepStatus.BLOCK));
+    return neighbours;
+  }
+
+  /** Removes `edge`; returns the edges that become neighbours, below and above the gap. */
+  remove(edge: Edge): [Edge | undefined, Edge | undefined] {
+    let b = this.blockFor(edge);
+    let at = b < this.blocks.length ? lowerBound(this.blocks[b], edge) : -1;
+    if (at < 0 || this.blocks[b][at] !== edge) {
+      // Floating-point ties can leave the order locally inconsistent; never lose an edge over it.
+      b = this.blocks.findIndex((block) => block.includes(edge));
+      at = this.blocks[b].indexOf(edge);
+    }
+    const block = this.blocks[b];
+    block.splice(at, 1);
+    const neighbours = this.around(b, at - 1, at);
+    if (block.length === 0) this.blocks.splice(b, 1);
+    return neighbours;
+  }
+
+  /** The first block whose last edge is not below `edge` (the last block if there is none). */
+  private blockFor(edge: Edge): number {
     let lo = 0;
-    let hi = active.length;
+    let hi = this.blocks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (compareEdges(active[mid], edge) < 0) lo = mid + 1;
+      const block = this.blocks[mid];
+      if (compareEdges(block[block.length - 1], edge) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
-  };
-  const test = (a: Edge | undefined, b: Edge | undefined) => (a && b ? conflictOf(a, b) : null);
-
-  for (const ev of events) {
-    const edge = edges[ev >> 1];
-    if ((ev & 1) === 0) {
-      const at = lowerBound(edge);
-      active.splice(at, 0, edge);
-      const found = test(active[at - 1], edge) ?? test(edge, active[at + 1]);
-      if (found) return found;
-    } else {
-      let at = lowerBound(edge);
-      // Floating-point ties can leave the order locally inconsistent; never lose an edge over it.
-      if (active[at] !== edge) at = active.indexOf(edge);
-      active.splice(at, 1);
-      const found = test(active[at - 1], active[at]);
-      if (found) return found;
-    }
   }
-  return null;
+
+  /** The edges at offsets `below` and `above` of block `b`, reaching into the next blocks. */
+  private around(b: number, below: number, above: number): [Edge | undefined, Edge | undefined] {
+    const block = this.blocks[b];
+    const prev = below >= 0 ? block[below] : this.blocks[b - 1]?.at(-1);
+    const next = above < block.length ? block[above] : this.blocks[b + 1]?.[0];
+    return [prev, next];
+  }
+}
+
+function lowerBound(block: Edge[], edge: Edge): number {
+  let lo = 0;
+  let hi = block.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareEdges(block[mid], edge) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Where a point lies relative to a closed ring: 1 inside, 0 on its boundary, -1 outside. */
@@ -561,9 +628,10 @@ function forNestedBoxes(boxes: Box[], visit: (outer: number, inner: number) => v
 
 /**
  * Refuses self-intersecting rings, crossing rings, misplaced holes and overlapping polygons.
- * `at` names a ring the way the caller's input is shaped (with or without a polygon index).
+ * `at` names a ring the way the caller's input is shaped (with or without a polygon index);
+ * `origins[p][r][i]` is the input index of position i of a ring, before duplicates were dropped.
  */
-function assertValidTopology(polygons: Pos[][][], at: (polygon: number, ring: number) => Where): void {
+function assertValidTopology(polygons: Pos[][][], origins: number[][][], at: (polygon: number, ring: number) => Where): void {
   const ringName = (polygon: number, ring: number) => describeWhere(at(polygon, ring));
 
   // Within one ring: a repeated vertex (figure eight) or an edge folding back on the previous one (spike).
@@ -571,17 +639,19 @@ function assertValidTopology(polygons: Pos[][][], at: (polygon: number, ring: nu
     for (let r = 0; r < polygons[p].length; r++) {
       const ring = polygons[p][r];
       const n = ring.length - 1;
-      const seen = new Map<string, number>();
-      for (let i = 0; i < n; i++) {
-        const key = `${ring[i][0]},${ring[i][1]}`;
-        const earlier = seen.get(key);
-        if (earlier !== undefined) {
-          fail(RING_SELF_INTERSECTION, `${capitalised(ringName(p, r))} touches itself at ${fmt(ring[i])} (positions ${earlier} and ${i}).`, {
+      // Sorting vertex indices by position puts repeated vertices side by side.
+      const order = Array.from({ length: n }, (_, i) => i).sort(
+        (i, j) => lexCompare(ring[i][0], ring[i][1], ring[j][0], ring[j][1]) || i - j,
+      );
+      for (let k = 1; k < n; k++) {
+        const [earlier, later] = [order[k - 1], order[k]];
+        if (samePos(ring[earlier], ring[later])) {
+          const [first, second] = [origins[p][r][earlier], origins[p][r][later]];
+          fail(RING_SELF_INTERSECTION, `${capitalised(ringName(p, r))} touches itself at ${fmt(ring[later])} (positions ${first} and ${second}).`, {
             ...at(p, r),
-            at: ring[i],
+            at: ring[later],
           });
         }
-        seen.set(key, i);
       }
       for (let i = 0; i < n; i++) {
         const prev = ring[(i + n - 1) % n];
@@ -589,7 +659,7 @@ function assertValidTopology(polygons: Pos[][][], at: (polygon: number, ring: nu
         const next = ring[i + 1];
         const backwards = (prev[0] - v[0]) * (next[0] - v[0]) + (prev[1] - v[1]) * (next[1] - v[1]) > 0;
         if (backwards && orient(prev[0], prev[1], v[0], v[1], next[0], next[1]) === 0) {
-          fail(RING_SELF_INTERSECTION, `${capitalised(ringName(p, r))} doubles back on itself at ${fmt(v)} (position ${i}).`, {
+          fail(RING_SELF_INTERSECTION, `${capitalised(ringName(p, r))} doubles back on itself at ${fmt(v)} (position ${origins[p][r][i]}).`, {
             ...at(p, r),
             at: v,
           });
@@ -624,13 +694,22 @@ function assertValidTopology(polygons: Pos[][][], at: (polygon: number, ring: nu
   }
   const conflict = findEdgeConflict(edges);
   if (conflict) {
-    const { a, b, code } = conflict;
+    const { code, kind } = conflict;
+    // Report in input order, so the message reads "ring 0 … ring 1" and "segment 0 … segment 2".
+    const [a, b] = conflict.a.id < conflict.b.id ? [conflict.a, conflict.b] : [conflict.b, conflict.a];
     const point = meetingPoint(a, b);
-    const details = { ...at(a.polygon, a.ring), segment: a.index, other: { ...at(b.polygon, b.ring), segment: b.index }, at: point };
-    const where = `segment ${a.index} of ${ringName(a.polygon, a.ring)} and segment ${b.index} of ${ringName(b.polygon, b.ring)} meet at ${fmt(point)}`;
-    if (code === RING_SELF_INTERSECTION) fail(code, `${capitalised(ringName(a.polygon, a.ring))} crosses itself: ${where}.`, details);
-    if (code === POLYGON_SELF_INTERSECTION) fail(code, `Two rings of one polygon cross: ${where}.`, details);
-    fail(code, `Polygons ${a.polygon} and ${b.polygon} overlap: ${where}.`, details);
+    // Named by the input position each segment starts from: the last of a run of duplicates.
+    const segA = origins[a.polygon][a.ring][a.index + 1] - 1;
+    const segB = origins[b.polygon][b.ring][b.index + 1] - 1;
+    const details = { ...at(a.polygon, a.ring), segment: segA, other: { ...at(b.polygon, b.ring), segment: segB }, at: point };
+    const verb = kind === CROSS ? 'crosses' : kind === OVERLAP ? 'runs along' : 'touches';
+    if (code === RING_SELF_INTERSECTION) {
+      fail(code, `${capitalised(ringName(a.polygon, a.ring))} ${verb} itself at ${fmt(point)}: its segments ${segA} and ${segB} meet there.`, details);
+    }
+    if (code === POLYGON_SELF_INTERSECTION) {
+      fail(code, `${capitalised(ringName(a.polygon, a.ring))} ${verb} ${ringName(b.polygon, b.ring)} at ${fmt(point)}.`, details);
+    }
+    fail(code, `Polygon ${a.polygon} ${verb} polygon ${b.polygon} at ${fmt(point)}: the polygons of a MultiPolygon may only touch at points.`, details);
   }
 
   // No rings cross now, so a ring lies wholly inside or outside another, apart from touching points.
@@ -643,7 +722,7 @@ function assertValidTopology(polygons: Pos[][][], at: (polygon: number, ring: nu
     }
     forNestedBoxes(holes.map(boxOf), (outer, inner) => {
       if (locateRing(holes[inner], holes[outer]) === 1) {
-        fail(HOLE_INSIDE_HOLE, `${capitalised(ringName(p, inner + 1))} is a hole inside the hole ring ${outer + 1}.`, {
+        fail(HOLE_INSIDE_HOLE, `${capitalised(ringName(p, inner + 1))} lies inside ${ringName(p, outer + 1)}, another hole.`, {
           ...at(p, inner + 1),
           outerRing: outer + 1,
         });
@@ -684,10 +763,11 @@ export function parseZoneGeometry(input: unknown, limits: GeometryLimits): GeoJS
     reader.list(value, multi ? { polygon: p } : {}, 'rings').map((ring, r) => reader.positions(ring, at(p, r)));
   const raw = multi ? coordinates.map(readPolygon) : [readPolygon(coordinates, 0)];
 
-  const polygons = raw.map((rings, p) => rings.map((ring, r) => normaliseRing(ring, at(p, r))));
+  const origins: number[][][] = raw.map((rings) => rings.map(() => []));
+  const polygons = raw.map((rings, p) => rings.map((ring, r) => normaliseRing(ring, at(p, r), origins[p][r])));
   polygons.forEach((rings, p) => rings.forEach((ring, r) => assertNoAntimeridianCrossing(ring, at(p, r))));
   polygons.forEach((rings, p) => rings.forEach((ring, r) => assertInServiceArea(ring, limits.serviceArea, at(p, r))));
-  assertValidTopology(polygons, at);
+  assertValidTopology(polygons, origins, at);
   return rewind({ type: 'MultiPolygon', coordinates: polygons }, false);
 }
 
@@ -698,7 +778,7 @@ export function parsePoint(input: unknown, limits: GeometryLimits): GeoJSON.Poin
   const type = typeOf(geometry, ['Point']);
   const coordinates = coordinatesOf(geometry, type);
   const position = new PositionReader(limits.maxVertices).position(coordinates, {});
-  assertInServiceArea([position], limits.serviceArea, {});
+  if (outside(position, limits.serviceArea)) refuseOutside(position, limits.serviceArea, {}, 'the point');
   return { type: 'Point', coordinates: position };
 }
 
@@ -740,7 +820,7 @@ function readFeature<T>(
 ): ParsedFeature<T> {
   assertDepth(input, depthBudget);
   const obj = asGeoJsonObject(input, 'The feature');
-  const type = typeOf(obj, [...GEOMETRY_TYPES, 'Feature']);
+  const type = typeOf(obj, [...GEOMETRY_TYPES, 'Feature'], 'a Feature or a geometry');
   if (type !== 'Feature') return { geometry: parseGeometry(obj, limits), properties: {} };
 
   const geometry = member(obj, 'geometry');
@@ -801,7 +881,7 @@ export function parseFeatureCollection<T>(
   typeOf(obj, ['FeatureCollection']);
   const features = member(obj, 'features');
   if (!Array.isArray(features)) {
-    fail(FEATURE_COLLECTION_FEATURES_MISSING, `The FeatureCollection has no "features" array (got ${kindOf(features)}).`);
+    fail(FEATURE_COLLECTION_FEATURES_MISSING, `The FeatureCollection has no "features" array${got(features)}.`);
   }
   if (features.length > maxFeatures) {
     fail(FEATURE_COLLECTION_TOO_LARGE, `The FeatureCollection has ${features.length} features; at most ${maxFeatures} are accepted at once.`, {
@@ -890,7 +970,7 @@ export function parseLonLat(lon: unknown, lat: unknown, serviceArea?: LonLatBox)
   if (x < -180 || x > 180 || y < -90 || y > 90) {
     fail(POSITION_OUT_OF_RANGE, `[${x}, ${y}] is not a position: longitude must lie in [-180, 180] and latitude in [-90, 90].`);
   }
-  if (serviceArea) assertInServiceArea([[x, y]], serviceArea, {});
+  if (serviceArea && outside([x, y], serviceArea)) refuseOutside([x, y], serviceArea, {}, 'the position');
   return { lon: x, lat: y };
 }
 

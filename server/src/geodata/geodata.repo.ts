@@ -63,7 +63,7 @@ export function geodataRepo(knex: Knex) {
      */
     async replaceAll(set: GeodataSet, stateValue: unknown): Promise<void> {
       await knex.transaction(async (trx) => {
-        await trx.raw('DELETE FROM regions; DELETE FROM facilities; DELETE FROM hotlines');
+        for (const table of ['regions', 'facilities', 'hotlines']) await trx(table).delete();
         for (const r of set.regions) {
           await trx('regions').insert({
             code: r.code,

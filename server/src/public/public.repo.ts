@@ -6,7 +6,7 @@ export function publicRepo(knex: Knex) {
     /** Every zone that has been published (in force or lifted since), with its public geometry. */
     async publishedZones() {
       return knex('zones')
-        .select('id', 'name', 'kind', 'status', 'designated_on', 'published_at', 'edition', 'lifted_on', knex.raw('ST_AsGeoJSON(geom, 6) as geometry'))
+        .select('id', 'name', 'kind', 'status', 'designated_on', 'published_at', 'edition', 'lifted_on', 'sample', knex.raw('ST_AsGeoJSON(geom, 6) as geometry'))
         .whereIn('status', ['published', 'lifted'])
         .orderBy('id');
     },

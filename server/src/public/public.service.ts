@@ -25,6 +25,7 @@ export interface PublicZoneProps {
   liftsNext: boolean;
   waitingFor: string | null;
   edition: string;
+  sample: boolean;
   measures: { zh: string; en: string };
 }
 
@@ -84,6 +85,7 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
           liftsNext: st.liftsNext,
           waitingFor: st.waitingFor,
           edition: row.edition,
+          sample: row.sample,
           measures: MEASURES[st.kind],
         },
       });
@@ -128,7 +130,7 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
 
     /** "Am I in a zone?": the zones containing a point (strictest first), hospitals, hotline. */
     async lookup(input: { lon: number; lat: number; crs: 'wgs84' | 'gcj02' }) {
-      const [lon, lat] = input.crs === 'gcj02' ? gcj02ToWgs84(input.lon, input.lat) : [input.lon, input.lat];
+      const { lon, lat } = input.crs === 'gcj02' ? gcj02ToWgs84(input.lon, input.lat) : input;
       const [minLon, minLat, maxLon, maxLat] = deps.serviceArea;
       const point = { lon: round(lon), lat: round(lat) };
       const region = lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat ? await repo.regionAt(lon, lat) : undefined;

@@ -9,6 +9,7 @@
  */
 import Flatbush from 'flatbush';
 import { metricScaleAt, type LonLat } from './geometry';
+import { TypedArena } from './typed-arena';
 
 /** One road edge as the roads table holds it. Node ids are integers shared at junctions. */
 export interface RoadEdge {
@@ -157,38 +158,33 @@ export function buildRoadGraph(edges: readonly RoadEdge[]): RoadGraph {
     pointCount += edge.geometry.length;
   }
 
-  // Dense node numbering in order of first appearance.
-  const nodeIndexById = new Map<number, number>();
-  const edgeSource = new Int32Array(edgeCount);
-  const edgeTarget = new Int32Array(edgeCount);
-  let nodeIdList: number[] = [];
-  let nodeLonList: number[] = [];
-  let nodeLatList: number[] = [];
-  const nodeOf = (id: number, lon: number, lat: number): number => {
-    let index = nodeIndexById.get(id);
-    if (index === undefined) {
-      index = nodeIdList.length;
-      nodeIndexById.set(id, index);
-      nodeIdList.push(id);
-      nodeLonList.push(lon);
-      nodeLatList.push(lat);
-    }
-    return index;
-  };
-
-  const edgeIds = new Float64Array(edgeCount);
-  const edgeLengthM = new Float64Array(edgeCount);
-  const edgeCost = new Float64Array(edgeCount);
-  const edgeOneway = new Uint8Array(edgeCount);
-  const edgeMaxHeightM = new Float64Array(edgeCount);
-  const edgeMaxWeightT = new Float64Array(edgeCount);
-  const edgeNoTrucks = new Uint8Array(edgeCount);
-  const edgeName = new Int32Array(edgeCount);
-  const edgeRef = new Int32Array(edgeCount);
-  const edgeCls = new Int32Array(edgeCount);
-  const geomStart = new Int32Array(edgeCount + 1);
-  const coords = new Float64Array(pointCount * 2);
+  // Per-edge arrays and geometry in one buffer (see typed-arena.ts for why).
+  const edgeArena = new TypedArena()
+    .reserve('f64', edgeCount * 5)
+    .reserve('i32', edgeCount * 5)
+    .reserve('i32', edgeCount + 1)
+    .reserve('u8', edgeCount * 2)
+    .reserve('f64', pointCount * 2);
+  const edgeIds = edgeArena.f64(edgeCount);
+  const edgeLengthM = edgeArena.f64(edgeCount);
+  const edgeCost = edgeArena.f64(edgeCount);
+  const edgeMaxHeightM = edgeArena.f64(edgeCount);
+  const edgeMaxWeightT = edgeArena.f64(edgeCount);
+  const edgeSource = edgeArena.i32(edgeCount);
+  const edgeTarget = edgeArena.i32(edgeCount);
+  const edgeName = edgeArena.i32(edgeCount);
+  const edgeRef = edgeArena.i32(edgeCount);
+  const edgeCls = edgeArena.i32(edgeCount);
+  const geomStart = edgeArena.i32(edgeCount + 1);
+  const edgeOneway = edgeArena.u8(edgeCount);
+  const edgeNoTrucks = edgeArena.u8(edgeCount);
+  const coords = edgeArena.f64(pointCount * 2);
   const edgeIndex = new Flatbush(Math.max(edgeCount, 1));
+
+  // Dense node numbering in order of first appearance. A typed hash table rather than a Map:
+  // with a million road objects alive, every Map resize costs a full garbage collection.
+  const nodeTable = new NodeIdTable(edgeCount * 2);
+  let nodeCount = 0;
 
   // Names repeat along a street; interning keeps one string per distinct name.
   const strings: string[] = [];
@@ -209,9 +205,12 @@ export function buildRoadGraph(edges: readonly RoadEdge[]): RoadGraph {
   for (let e = 0; e < edgeCount; e++) {
     const edge = edges[kept[e]];
     const geometry = edge.geometry;
-    const last = geometry[geometry.length - 1];
-    edgeSource[e] = nodeOf(edge.source, geometry[0][0], geometry[0][1]);
-    edgeTarget[e] = nodeOf(edge.target, last[0], last[1]);
+    let node = nodeTable.getOrAdd(edge.source, nodeCount);
+    if (node === nodeCount) nodeCount++;
+    edgeSource[e] = node;
+    node = nodeTable.getOrAdd(edge.target, nodeCount);
+    if (node === nodeCount) nodeCount++;
+    edgeTarget[e] = node;
     edgeIds[e] = edge.id;
     edgeLengthM[e] = edge.lengthM;
     edgeCost[e] = edgeCostSeconds(edge.lengthM, edge.speedKmh);
@@ -246,13 +245,40 @@ export function buildRoadGraph(edges: readonly RoadEdge[]): RoadGraph {
   if (edgeCount === 0) edgeIndex.add(0, 0, 0, 0);
   edgeIndex.finish();
 
-  const nodeCount = nodeIdList.length;
-  const nodeIds = Float64Array.from(nodeIdList);
-  const nodeLon = Float64Array.from(nodeLonList);
-  const nodeLat = Float64Array.from(nodeLatList);
-  nodeIdList = [];
-  nodeLonList = [];
-  nodeLatList = [];
+  // Node and arc arrays, now that both counts are known.
+  const nodeArena = new TypedArena().reserve('f64', nodeCount * 5).reserve('i32', (nodeCount + 1) * 2);
+  const nodeIds = nodeArena.f64(nodeCount);
+  const nodeLon = nodeArena.f64(nodeCount);
+  const nodeLat = nodeArena.f64(nodeCount);
+  const nodeX = nodeArena.f64(nodeCount);
+  const nodeY = nodeArena.f64(nodeCount);
+  const outStart = nodeArena.i32(nodeCount + 1);
+  const inStart = nodeArena.i32(nodeCount + 1);
+  const arcArena = new TypedArena().reserve('i32', arcCount * 4).reserve('f64', arcCount * 2);
+  const outHead = arcArena.i32(arcCount);
+  const outEdge = arcArena.i32(arcCount);
+  const inTail = arcArena.i32(arcCount);
+  const inEdge = arcArena.i32(arcCount);
+  const outCost = arcArena.f64(arcCount);
+  const inCost = arcArena.f64(arcCount);
+
+  nodeTable.forEach((id, index) => {
+    nodeIds[index] = id;
+  });
+  // A node sits where the first edge naming it starts or ends.
+  nodeLon.fill(NaN);
+  for (let e = 0; e < edgeCount; e++) {
+    const s = edgeSource[e];
+    if (Number.isNaN(nodeLon[s])) {
+      nodeLon[s] = coords[geomStart[e] * 2];
+      nodeLat[s] = coords[geomStart[e] * 2 + 1];
+    }
+    const t = edgeTarget[e];
+    if (Number.isNaN(nodeLon[t])) {
+      nodeLon[t] = coords[(geomStart[e + 1] - 1) * 2];
+      nodeLat[t] = coords[(geomStart[e + 1] - 1) * 2 + 1];
+    }
+  }
 
   // Scaled equirectangular plane around the network's middle latitude. Any fixed scaling is a
   // true metric, which is all the search bound needs (the triangle inequality); the scale only
@@ -264,16 +290,12 @@ export function buildRoadGraph(edges: readonly RoadEdge[]): RoadGraph {
     if (nodeLat[i] > latMax) latMax = nodeLat[i];
   }
   const scale = metricScaleAt(nodeCount > 0 ? (latMin + latMax) / 2 : 0);
-  const nodeX = new Float64Array(nodeCount);
-  const nodeY = new Float64Array(nodeCount);
   for (let i = 0; i < nodeCount; i++) {
     nodeX[i] = nodeLon[i] * scale.kx;
     nodeY[i] = nodeLat[i] * scale.ky;
   }
 
   // CSR by counting sort: degrees, prefix sums, then fill.
-  const outStart = new Int32Array(nodeCount + 1);
-  const inStart = new Int32Array(nodeCount + 1);
   for (let e = 0; e < edgeCount; e++) {
     outStart[edgeSource[e] + 1]++;
     inStart[edgeTarget[e] + 1]++;
@@ -286,12 +308,6 @@ export function buildRoadGraph(edges: readonly RoadEdge[]): RoadGraph {
     outStart[i + 1] += outStart[i];
     inStart[i + 1] += inStart[i];
   }
-  const outHead = new Int32Array(arcCount);
-  const outCost = new Float64Array(arcCount);
-  const outEdge = new Int32Array(arcCount);
-  const inTail = new Int32Array(arcCount);
-  const inCost = new Float64Array(arcCount);
-  const inEdge = new Int32Array(arcCount);
   const outFill = outStart.slice(0, nodeCount);
   const inFill = inStart.slice(0, nodeCount);
   let secondsPerMetreBound = Infinity;
@@ -317,7 +333,9 @@ export function buildRoadGraph(edges: readonly RoadEdge[]): RoadGraph {
       inCost[a] = cost;
       inEdge[a] = ~e;
     }
-    const chord = Math.hypot(nodeX[t] - nodeX[s], nodeY[t] - nodeY[s]);
+    const dx = nodeX[t] - nodeX[s];
+    const dy = nodeY[t] - nodeY[s];
+    const chord = Math.sqrt(dx * dx + dy * dy);
     if (chord > 0) {
       const rate = cost / chord;
       if (rate < secondsPerMetreBound) secondsPerMetreBound = rate;
@@ -362,7 +380,7 @@ export function buildRoadGraph(edges: readonly RoadEdge[]): RoadGraph {
     edgeIndex,
     secondsPerMetreBound,
     nodeIndexOf(nodeId: number): number {
-      return nodeIndexById.get(nodeId) ?? -1;
+      return nodeTable.get(nodeId);
     },
     edgeIndexOf(edgeId: number): number {
       // Built on first use only: the API and tests need it, the search never does.
@@ -373,6 +391,63 @@ export function buildRoadGraph(edges: readonly RoadEdge[]): RoadGraph {
       return edgeIndexById.get(edgeId) ?? -1;
     },
   };
+}
+
+/** Open-addressing hash from node id (any integer up to 2^53) to node index, in typed arrays. */
+class NodeIdTable {
+  private readonly keys: Float64Array;
+  private readonly values: Int32Array;
+  private readonly mask: number;
+
+  /** `maxKeys`: an upper bound on the ids it will hold (it never resizes). */
+  constructor(maxKeys: number) {
+    let capacity = 16;
+    while (capacity <= maxKeys) capacity *= 2;
+    this.keys = new Float64Array(capacity);
+    this.values = new Int32Array(capacity).fill(-1);
+    this.mask = capacity - 1;
+  }
+
+  private slot(id: number): number {
+    const low = id >>> 0;
+    const high = Math.floor(id / 4294967296) >>> 0;
+    let h = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h & this.mask;
+  }
+
+  /** Index of `id`, adding it with `next` when absent. */
+  getOrAdd(id: number, next: number): number {
+    let i = this.slot(id);
+    for (;;) {
+      const value = this.values[i];
+      if (value === -1) {
+        this.keys[i] = id;
+        this.values[i] = next;
+        return next;
+      }
+      if (this.keys[i] === id) return value;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Calls `visit` with every id and its index. */
+  forEach(visit: (id: number, index: number) => void): void {
+    for (let i = 0; i < this.values.length; i++) if (this.values[i] !== -1) visit(this.keys[i], this.values[i]);
+  }
+
+  /** Index of `id`, or −1. */
+  get(id: number): number {
+    let i = this.slot(id);
+    for (;;) {
+      const value = this.values[i];
+      if (value === -1) return -1;
+      if (this.keys[i] === id) return value;
+      i = (i + 1) & this.mask;
+    }
+  }
 }
 
 /** Display name of an edge: its name, else its ref (e.g. "G309"), else null. */

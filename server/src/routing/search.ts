@@ -129,8 +129,8 @@ export class PathSearch {
   private readonly settledB: Int32Array;
   private settledCountF = 0;
   private settledCountB = 0;
-  private readonly queueF = new FlatQueue<number>();
-  private readonly queueB = new FlatQueue<number>();
+  private queueF: FlatQueue<number>;
+  private queueB: FlatQueue<number>;
 
   constructor(readonly graph: RoadGraph) {
     const n = graph.nodeCount;
@@ -148,6 +148,14 @@ export class PathSearch {
     this.potentialSeen = new Uint32Array(n);
     this.settledF = new Int32Array(n);
     this.settledB = new Int32Array(n);
+    this.queueF = this.createQueue(0);
+    this.queueB = this.createQueue(0);
+  }
+
+  // Fixed-capacity queues on typed arrays: no garbage per query. With lazy deletion a queue
+  // receives at most one entry per arc relaxation plus one per seed.
+  private createQueue(seeds: number): FlatQueue<number> {
+    return new FlatQueue<number>(this.graph.outHead.length + Math.max(seeds, 16), Float64Array, Uint32Array);
   }
 
   private nextGeneration(): number {
@@ -163,7 +171,7 @@ export class PathSearch {
     const graph = this.graph;
     const gen = this.nextGeneration();
     const { distF, distB, seenF, seenB, doneF, doneB, parentNodeF, parentEdgeF, parentNodeB, parentEdgeB } = this;
-    const { potential, potentialSeen, settledF, settledB, queueF, queueB } = this;
+    const { potential, potentialSeen, settledF, settledB } = this;
     const { outStart, outHead, outCost, outEdge, inStart, inTail, inCost, inEdge, nodeX, nodeY } = graph;
     const { edgeNoTrucks, edgeMaxHeightM, edgeMaxWeightT } = graph;
     const filter = input.filter;
@@ -176,6 +184,14 @@ export class PathSearch {
     const weightT = filter.weightT;
     const budget = input.maxSettledNodes;
 
+    if (this.queueF.capacity < graph.outHead.length + input.forward.length) {
+      this.queueF = this.createQueue(input.forward.length);
+    }
+    if (this.queueB.capacity < graph.outHead.length + input.backward.length) {
+      this.queueB = this.createQueue(input.backward.length);
+    }
+    const queueF = this.queueF;
+    const queueB = this.queueB;
     queueF.clear();
     queueB.clear();
     this.settledCountF = 0;

@@ -21,6 +21,7 @@ export interface ZoneRow {
   lifted_on: string | null;
   lift_reason: string | null;
   lifted_by_hand: boolean;
+  sample: boolean;
   pending: PendingEdit | null;
   created_by: string;
   created_at: Date;
@@ -56,7 +57,7 @@ export interface HistoryEntry {
 
 const ZONE_COLUMNS = [
   'id', 'kind', 'designated_kind', 'status', 'name', 'reason', 'designated_on', 'rule_anchor_on', 'edition', 'version',
-  'county_code', 'published_at', 'bulletin_id', 'lifted_on', 'lift_reason', 'lifted_by_hand', 'pending', 'created_by',
+  'county_code', 'published_at', 'bulletin_id', 'lifted_on', 'lift_reason', 'lifted_by_hand', 'sample', 'pending', 'created_by',
   'created_at', 'updated_at',
 ];
 
@@ -98,7 +99,7 @@ export function zonesRepo(knex: Knex) {
     },
     async insert(trx: Knex.Transaction, z: {
       id: string; kind: ZoneKind; name: string; reason: string; designatedOn: string; edition: string; countyCode: string | null;
-      createdBy: string; geometry: GeoJSON.MultiPolygon;
+      createdBy: string; geometry: GeoJSON.MultiPolygon; sample: boolean;
     }): Promise<void> {
       await trx('zones').insert({
         id: z.id,
@@ -111,6 +112,7 @@ export function zonesRepo(knex: Knex) {
         edition: z.edition,
         county_code: z.countyCode,
         created_by: z.createdBy,
+        sample: z.sample,
         geom: geomFromGeoJSON(trx, z.geometry),
       });
     },

@@ -18,6 +18,7 @@ export const ZoneCreateProps = z.object({
   reason: text(2000).default(''),
   designatedOn: zPastOrToday.optional(),
   edition: z.enum(EDITION_IDS).optional(),
+  sample: z.boolean().default(false),
 });
 
 export const ZonePatchProps = z.object({

@@ -46,6 +46,7 @@ export function zoneFeature(row: ZoneRow, st?: ZoneStatusAsOf | null) {
       liftedOn: row.lifted_on,
       liftReason: row.lift_reason,
       liftedByHand: row.lifted_by_hand,
+      sample: row.sample,
       measures: MEASURES[row.kind],
       pending: row.pending
         ? { ...row.pending, geometry: row.pending_geometry ? JSON.parse(row.pending_geometry) : null }
@@ -147,7 +148,7 @@ export function zonesService(
         const countyCode = await repo.countyOf(geometry, trx);
         await repo.insert(trx, {
           id, kind: props.kind, name: props.name, reason: props.reason, designatedOn: props.designatedOn ?? todayInShanghai(),
-          edition, countyCode, createdBy: actor, geometry,
+          edition, countyCode, createdBy: actor, geometry, sample: props.sample,
         });
         await relinkZoneCases(trx, id);
         const row = (await repo.get(id, trx))!;
@@ -266,6 +267,7 @@ export function snapshot(row: ZoneRow) {
     reason: row.reason,
     designatedOn: row.designated_on,
     edition: row.edition,
+    sample: row.sample,
     version: row.version,
     liftedOn: row.lifted_on,
     pending: row.pending,

@@ -1,0 +1,253 @@
+/**
+ * Zone drawing with terra-draw on the page's map: polygon, rectangle and circle modes, a select
+ * mode to drag vertices and whole shapes, snapping to neighbouring zones, self-intersecting shapes
+ * refused while drawing, and an undo/redo history of geometry edits kept here as snapshots of the
+ * drawn shapes (each finished draw or edit is one step).
+ */
+import type { Feature, Polygon } from 'geojson';
+import {
+  TerraDraw,
+  TerraDrawCircleMode,
+  TerraDrawPolygonMode,
+  TerraDrawRectangleMode,
+  TerraDrawSelectMode,
+  ValidateNotSelfIntersecting,
+  type GeoJSONStoreFeatures,
+  type HexColor,
+} from 'terra-draw';
+import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
+import { computed, onBeforeUnmount, readonly, ref, shallowRef, watch, type Ref } from 'vue';
+import type { ZoneGeometry, ZoneKind } from '../api/types';
+import { ZONE_FILL, ZONE_OUTLINE } from './colors';
+import { snapToZones } from './snapping';
+import type { MapHandle } from './useMap';
+
+export type DrawTool = 'static' | 'polygon' | 'rectangle' | 'circle' | 'select';
+
+/** The modes that create zone shapes (all of them make Polygons). */
+const SHAPE_MODES = ['polygon', 'rectangle', 'circle'] as const;
+
+/** A drawn shape, as kept in the history: a GeoJSON Polygon with a stable id. */
+export type DrawnShape = Feature<Polygon, { mode: string; kind?: ZoneKind; label?: string }> & { id: string | number };
+
+type Snapshot = DrawnShape[];
+
+/** How many edits can be undone. @defaultValue 100 */
+export const DRAW_HISTORY_LIMIT = 100;
+
+export interface UseDrawOptions {
+  /** Geometries to snap to (the neighbouring zones). */
+  snapTargets: () => ZoneGeometry[];
+}
+
+function isShape(feature: GeoJSONStoreFeatures): boolean {
+  const mode = feature.properties.mode;
+  return (
+    feature.geometry.type === 'Polygon' &&
+    typeof mode === 'string' &&
+    (SHAPE_MODES as readonly string[]).includes(mode) &&
+    !feature.properties.currentlyDrawing
+  );
+}
+
+function colorOf(feature: GeoJSONStoreFeatures, table: Record<ZoneKind, string>, fallback: string): HexColor {
+  const kind = feature.properties.kind;
+  return ((typeof kind === 'string' && kind in table ? table[kind as ZoneKind] : fallback) as HexColor);
+}
+
+const shapeStyles = {
+  fillColor: (f: GeoJSONStoreFeatures) => colorOf(f, ZONE_FILL, '#0969da'),
+  outlineColor: (f: GeoJSONStoreFeatures) => colorOf(f, ZONE_OUTLINE, '#0550ae'),
+  fillOpacity: 0.35,
+  outlineWidth: 2,
+};
+
+/**
+ * Drawing on the map behind `handleSource` (a ZoneMap's handle, available after it mounts).
+ */
+export function useDraw(handleSource: () => MapHandle | null | undefined, options: UseDrawOptions) {
+  const draw = shallowRef<TerraDraw | null>(null);
+  const tool = ref<DrawTool>('static');
+  const shapes = shallowRef<Snapshot>([]);
+  const past = shallowRef<Snapshot[]>([]);
+  const future = shallowRef<Snapshot[]>([]);
+  /** The reason the last shape or edit was refused (e.g. it crossed itself), until the next success. */
+  const refusal = ref<string | null>(null);
+  let restoring = false;
+
+  const validation = (feature: GeoJSONStoreFeatures, context: { updateType: string }) => {
+    const result = ValidateNotSelfIntersecting(feature);
+    // Only a click (commit/finish) is reported; pointer moves are refused silently.
+    if (!result.valid && context.updateType !== 'provisional') refusal.value = result.reason ?? 'invalid';
+    return result;
+  };
+
+  function readShapes(): Snapshot {
+    const current = draw.value;
+    if (!current) return [];
+    return current
+      .getSnapshot()
+      .filter(isShape)
+      .map((feature) => structuredClone(feature) as unknown as DrawnShape);
+  }
+
+  function record(): void {
+    if (restoring) return;
+    const next = readShapes();
+    past.value = [...past.value, shapes.value].slice(-DRAW_HISTORY_LIMIT);
+    future.value = [];
+    shapes.value = next;
+    refusal.value = null;
+  }
+
+  function restore(snapshot: Snapshot): void {
+    const current = draw.value;
+    shapes.value = snapshot;
+    if (!current) return;
+    restoring = true;
+    try {
+      const mode = current.getMode();
+      current.setMode('static');
+      current.clear();
+      if (snapshot.length) current.addFeatures(structuredClone(snapshot) as unknown as GeoJSONStoreFeatures[]);
+      current.setMode(mode);
+    } finally {
+      restoring = false;
+    }
+  }
+
+  function create(handle: MapHandle): void {
+    const map = handle.map.value;
+    if (!map || draw.value) return;
+    const snapping = { toCoordinate: true, toLine: true, toCustom: snapToZones(options.snapTargets) };
+    const editFlags = {
+      feature: {
+        draggable: true,
+        validation,
+        coordinates: { draggable: true, midpoints: true, deletable: true, snappable: snapping },
+      },
+    };
+    const instance = new TerraDraw({
+      adapter: new TerraDrawMapLibreGLAdapter({ map }),
+      modes: [
+        new TerraDrawPolygonMode({ snapping, validation, styles: shapeStyles, editable: false }),
+        new TerraDrawRectangleMode({ styles: shapeStyles }),
+        new TerraDrawCircleMode({ styles: shapeStyles }),
+        new TerraDrawSelectMode({
+          flags: { polygon: editFlags, rectangle: editFlags, circle: editFlags },
+        }),
+      ],
+    });
+    instance.start();
+    instance.on('finish', () => record());
+    instance.on('change', (_ids, type) => {
+      // Deleting a shape (Delete key in select mode) finishes nothing, so record it here.
+      if (type === 'delete' && !restoring) {
+        const next = readShapes();
+        if (next.length !== shapes.value.length) record();
+      }
+    });
+    draw.value = instance;
+    if (shapes.value.length) restore(shapes.value);
+    if (tool.value !== 'static') instance.setMode(tool.value);
+  }
+
+  // The map appears when the ZoneMap mounts; terra-draw needs its style loaded first.
+  watch(
+    () => handleSource(),
+    (handle) => {
+      if (handle) handle.onStyleLoad(() => create(handle));
+    },
+    { immediate: true },
+  );
+
+  onBeforeUnmount(() => {
+    try {
+      draw.value?.stop();
+    } catch {
+      // The map may already be gone; nothing left to clean.
+    }
+    draw.value = null;
+  });
+
+  /** Switches the drawing tool ('static' = the map behaves normally). */
+  function setTool(next: DrawTool): void {
+    tool.value = next;
+    refusal.value = null;
+    draw.value?.setMode(next);
+  }
+
+  /** Replaces the drawn shapes (a zone to edit, proposals around a case) and starts a new history. */
+  function load(polygons: { geometry: Polygon; kind?: ZoneKind; label?: string }[]): void {
+    const snapshot: Snapshot = polygons.map((polygon, index) => ({
+      type: 'Feature',
+      id: crypto.randomUUID?.() ?? `shape-${Date.now()}-${index}`,
+      geometry: polygon.geometry,
+      properties: {
+        mode: 'polygon',
+        ...(polygon.kind ? { kind: polygon.kind } : {}),
+        ...(polygon.label ? { label: polygon.label } : {}),
+      },
+    }));
+    past.value = [];
+    future.value = [];
+    restore(snapshot);
+  }
+
+  /** Removes every drawn shape (recorded, so it can be undone). */
+  function clear(): void {
+    if (!shapes.value.length) return;
+    past.value = [...past.value, shapes.value].slice(-DRAW_HISTORY_LIMIT);
+    future.value = [];
+    restore([]);
+  }
+
+  /** Forgets the shapes and the history (after a successful save). */
+  function reset(): void {
+    past.value = [];
+    future.value = [];
+    restore([]);
+    setTool('static');
+  }
+
+  function undo(): void {
+    const previous = past.value[past.value.length - 1];
+    if (!previous) return;
+    past.value = past.value.slice(0, -1);
+    future.value = [shapes.value, ...future.value];
+    restore(previous);
+  }
+
+  function redo(): void {
+    const [next, ...rest] = future.value;
+    if (!next) return;
+    future.value = rest;
+    past.value = [...past.value, shapes.value];
+    restore(next);
+  }
+
+  /** Sets a shape's zone kind (colours it) without making an undo step. */
+  function setShapeKind(id: string | number, kind: ZoneKind): void {
+    shapes.value = shapes.value.map((shape) =>
+      shape.id === id ? { ...shape, properties: { ...shape.properties, kind } } : shape,
+    );
+    if (draw.value?.hasFeature(id)) draw.value.updateFeatureProperties(id, { kind });
+  }
+
+  return {
+    tool: readonly(tool) as Readonly<Ref<DrawTool>>,
+    shapes,
+    refusal,
+    canUndo: computed(() => past.value.length > 0),
+    canRedo: computed(() => future.value.length > 0),
+    setTool,
+    load,
+    clear,
+    reset,
+    undo,
+    redo,
+    setShapeKind,
+  };
+}
+
+export type DrawController = ReturnType<typeof useDraw>;
