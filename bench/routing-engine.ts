@@ -2,13 +2,15 @@
  * Measures the in-process routing engine on a SYNTHETIC ~1,000,000-edge network with 500 zones
  * (bench/lib/road-network.ts; same seed, same network):
  *   (a) building the CSR graph, its memory, and computing zone closures (own test vs turf);
- *   (b) route latency of ngraph.path (A*, NBA*) against our CSR search (bidirectional Dijkstra and
- *       bidirectional A*) over random node pairs with the same closures, checking equal costs;
+ *   (b) route latency of our CSR search (bidirectional A* and bidirectional Dijkstra) against
+ *       ngraph.path (A*, NBA*) over random node pairs with the same closures, checking that all
+ *       find the same cost;
  *   (c) the full `route()` between random positions (snapping, zone opening, two searches).
  *
  * Run: NODE_OPTIONS='--max-old-space-size=8192 --expose-gc' npx tsx bench/routing-engine.ts
  * Options: --pairs=50 --size=714 --zones=500 --skip-ngraph
  */
+import os from 'node:os';
 import { booleanIntersects, lineString, multiPolygon } from '@turf/turf';
 import createGraph from 'ngraph.graph';
 import path from 'ngraph.path';
@@ -51,9 +53,10 @@ const quantile = (values: number[], q: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 };
 const ms = (value: number): string => `${value.toFixed(1)} ms`;
-const report: Record<string, unknown> = {};
+const report: Record<string, unknown> = { loadAverageAtStart: os.loadavg()[0] };
+console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
-// ---- network -------------------------------------------------------------------------------
+// ---- (a) network, graph, zones -------------------------------------------------------------
 const [network, generateMs] = time(() => generateRoadNetwork({ size }));
 console.log(`network: ${network.edges.length} edges, ${network.nodes.size} nodes, generated in ${ms(generateMs)}`);
 collect();
@@ -67,8 +70,11 @@ console.log(
     `${graph.nodeCount} nodes, ${graph.outHead.length} arcs`,
 );
 report.build = { edges: graph.edgeCount, nodes: graph.nodeCount, firstMs: buildMs, rebuildMs: rebuildTimes, graphMB };
+// The road objects are only the input: a server drops them once the graph is built, and keeping
+// them would make every later garbage collection (and so every timing below) pay for marking them.
+network.edges.length = 0;
+collect();
 
-// ---- zones ---------------------------------------------------------------------------------
 const zones = generateZones(network, { count: zoneCount });
 const closures = new ZoneClosures(graph);
 const [, zonesMs] = time(() => closures.setZones(zones));
@@ -144,18 +150,18 @@ function edgeLine(g: RoadGraph, e: number): LonLat[] {
   return line;
 }
 
-// ---- node-to-node searches -----------------------------------------------------------------
+// ---- (b) node-to-node searches ---------------------------------------------------------------
 const astarEngine = new RoutingEngine(graph, zones, { heuristic: true });
 const dijkstraEngine = new RoutingEngine(graph, zones, { heuristic: false });
 const closedMask = new Uint8Array(graph.edgeCount);
 for (const id of astarEngine.closedEdgeIds()) closedMask[graph.edgeIndexOf(id)] = 1;
 
+// Random pairs that have a route under the closures (a node inside a zone has none).
 const random = seededRandom(99);
-const nodeIds = [...network.nodes.keys()];
 const pairs: [number, number][] = [];
 while (pairs.length < pairCount + 5) {
-  const from = nodeIds[Math.floor(random() * nodeIds.length)];
-  const to = nodeIds[Math.floor(random() * nodeIds.length)];
+  const from = graph.nodeIds[Math.floor(random() * graph.nodeCount)];
+  const to = graph.nodeIds[Math.floor(random() * graph.nodeCount)];
   try {
     astarEngine.routeBetweenNodes(from, to);
     pairs.push([from, to]);
@@ -165,11 +171,47 @@ while (pairs.length < pairCount + 5) {
 }
 
 type Finder = (from: number, to: number) => number;
-const finders: [string, Finder][] = [
-  ['CSR bidirectional A*', (from, to) => astarEngine.routeBetweenNodes(from, to).costSeconds],
-  ['CSR bidirectional Dijkstra', (from, to) => dijkstraEngine.routeBetweenNodes(from, to).costSeconds],
-];
+const latencies = new Map<string, number[]>();
+const costsByPair: number[][] = pairs.map(() => []);
+// Each finder runs over all pairs before the next starts, so one's garbage does not land in
+// another's timings; the first five pairs warm the JIT up and are not timed.
+const measure = (name: string, find: Finder): void => {
+  const values: number[] = [];
+  pairs.forEach(([from, to], i) => {
+    const [cost, took] = time(() => find(from, to));
+    costsByPair[i].push(cost);
+    if (i >= 5) values.push(took);
+  });
+  latencies.set(name, values);
+};
+measure('CSR bidirectional A*', (from, to) => astarEngine.routeBetweenNodes(from, to).costSeconds);
+measure('CSR bidirectional Dijkstra', (from, to) => dijkstraEngine.routeBetweenNodes(from, to).costSeconds);
 
+// ---- (c) full route() between positions ----------------------------------------------------
+// Before ngraph is built: its 1M link objects would slow every garbage collection after it.
+const routeTimes: number[] = [];
+const outcomes = { found: 0, noRoute: 0, avoided: 0 };
+const positionRandom = seededRandom(1234);
+const position = (): LonLat => [
+  minLon + positionRandom() * (maxLon - minLon),
+  minLat + positionRandom() * (maxLat - minLat),
+];
+for (let i = 0; i < pairCount + 5; i++) {
+  const request = { from: position(), to: position(), truck: { heightM: 4, weightT: 20 } };
+  const start = performance.now();
+  try {
+    const result = astarEngine.route(request);
+    outcomes.found++;
+    if (result.avoidedZones.length > 0) outcomes.avoided++;
+  } catch (error) {
+    if (!(error instanceof NoRouteError)) throw error;
+    outcomes.noRoute++;
+  }
+  if (i >= 5) routeTimes.push(performance.now() - start);
+}
+report.route = { medianMs: quantile(routeTimes, 0.5), p95Ms: quantile(routeTimes, 0.95), ...outcomes };
+
+// ---- (b, continued) the same pairs through ngraph.path ---------------------------------------
 if (!skipNgraph) {
   interface NodeData {
     x: number;
@@ -194,8 +236,8 @@ if (!skipNgraph) {
   });
   collect();
   const ngraphMB = memoryMB() - ngraphBefore;
-  console.log(`    ngraph.graph build: ${ms(ngraphBuildMs)}, memory ≈ ${ngraphMB.toFixed(0)} MB`);
   report.ngraph = { buildMs: ngraphBuildMs, memoryMB: ngraphMB };
+  console.log(`    ngraph.graph build: ${ms(ngraphBuildMs)}, memory ≈ ${ngraphMB.toFixed(0)} MB`);
   const bound = graph.secondsPerMetreBound;
   const options = {
     oriented: true,
@@ -205,8 +247,10 @@ if (!skipNgraph) {
   };
   const aStar = path.aStar(ngraph, options);
   const nba = path.nba(ngraph, options);
-  // Cost of a node path: the cheapest open link between consecutive nodes.
+  // Cost of a node path: the cheapest open link between consecutive nodes (paths come back
+  // from the destination to the start).
   const pathCost = (nodes: { id: string | number }[]): number => {
+    if (nodes.length === 0) return Infinity;
     let cost = 0;
     for (let i = nodes.length - 1; i > 0; i--) {
       let step = Infinity;
@@ -219,24 +263,17 @@ if (!skipNgraph) {
       );
       cost += step;
     }
-    return nodes.length === 0 ? Infinity : cost;
+    return cost;
   };
-  finders.push(['ngraph.path aStar', (from, to) => pathCost(aStar.find(from, to))]);
-  finders.push(['ngraph.path nba', (from, to) => pathCost(nba.find(from, to))]);
+  measure('ngraph.path aStar', (from, to) => pathCost(aStar.find(from, to)));
+  measure('ngraph.path nba', (from, to) => pathCost(nba.find(from, to)));
 }
 
-const latencies = new Map<string, number[]>(finders.map(([name]) => [name, []]));
 let mismatches = 0;
-pairs.forEach(([from, to], i) => {
-  const costs: number[] = [];
-  for (const [name, find] of finders) {
-    const [cost, took] = time(() => find(from, to));
-    costs.push(cost);
-    if (i >= 5) latencies.get(name)?.push(took); // the first five warm the JIT up
-  }
+costsByPair.forEach((costs, i) => {
   if (costs.some((cost) => Math.abs(cost - costs[0]) > 1e-9 * costs[0])) {
     mismatches++;
-    console.log(`    cost mismatch ${from}→${to}: ${costs.join(' / ')}`);
+    console.log(`    cost mismatch ${pairs[i][0]}→${pairs[i][1]}: ${costs.join(' / ')}`);
   }
 });
 console.log(`(b) ${pairCount} node pairs with sealed+controlled closures (after 5 warm-up pairs):`);
@@ -247,34 +284,12 @@ for (const [name, values] of latencies) {
 }
 console.log(`    cost mismatches between algorithms: ${mismatches}`);
 report.search = { pairs: pairCount, mismatches, ...searchReport };
-
-// ---- full route() between positions --------------------------------------------------------
-const routeTimes: number[] = [];
-const outcomes = { found: 0, noRoute: 0, avoided: 0 };
-const positionRandom = seededRandom(1234);
-const position = (): LonLat => [
-  minLon + positionRandom() * (maxLon - minLon),
-  minLat + positionRandom() * (maxLat - minLat),
-];
-for (let i = 0; i < pairCount + 5; i++) {
-  const request = { from: position(), to: position(), truck: { heightM: 4, weightT: 20 } };
-  const start = performance.now();
-  try {
-    const result = astarEngine.route(request);
-    outcomes.found++;
-    if (result.avoidedZones.length > 0) outcomes.avoided++;
-  } catch (error) {
-    if (!(error instanceof NoRouteError)) throw error;
-    outcomes.noRoute++;
-  }
-  if (i >= 5) routeTimes.push(performance.now() - start);
-}
 console.log(
   `(c) route() between ${pairCount} random positions (truck 4 m / 20 t): median ${ms(quantile(routeTimes, 0.5))}, ` +
     `p95 ${ms(quantile(routeTimes, 0.95))}; found ${outcomes.found} (${outcomes.avoided} went around zones), ` +
     `no route ${outcomes.noRoute}`,
 );
-report.route = { medianMs: quantile(routeTimes, 0.5), p95Ms: quantile(routeTimes, 0.95), ...outcomes };
 const usage = process.memoryUsage();
 console.log(`memory: rss ${(usage.rss / 1e6).toFixed(0)} MB, heap ${(usage.heapUsed / 1e6).toFixed(0)} MB`);
+console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(JSON.stringify(report));

@@ -12,8 +12,15 @@ export const TEST_USERS = [
   { username: 'coord1', role: 'coordinator' },
 ] as const;
 
-export const TEMPLATE_DIR = '.data-test/template';
-export const TEMPLATE_DB = 'risk_zones_test_template';
+/**
+ * Each test run keeps its databases apart from any other run on the machine: the global setup
+ * picks a run id and every worker inherits it through the environment.
+ */
+export const RUN_ID = (process.env.RISK_TEST_RUN_ID ??= `${process.pid}${Date.now() % 100000}`);
+export const RUN_DIR = `.data-test/run-${RUN_ID}`;
+export const TEMPLATE_DIR = `${RUN_DIR}/template`;
+export const TEMPLATE_DB = `risk_zones_test_${RUN_ID}_template`;
+export const DB_PREFIX = `risk_zones_test_${RUN_ID}_`;
 
 export function backends(): Backend[] {
   return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
-import { TEMPLATE_DB } from './backends';
+import { DB_PREFIX, RUN_DIR } from './backends';
 
 /**
  * Prepares one migrated database with the Liaocheng geodata and the test accounts per backend; every
@@ -17,9 +17,9 @@ export async function teardown() {
   if (process.env.TEST_DATABASE_URL) {
     const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
     await admin.connect();
-    const old = await admin.query(`select datname from pg_database where datname like 'risk_zones_test_%'`);
+    const old = await admin.query(`select datname from pg_database where starts_with(datname, $1)`, [DB_PREFIX]);
     for (const row of old.rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(row.datname)} WITH (FORCE)`);
     await admin.end();
   }
-  fs.rmSync(path.resolve('.data-test'), { recursive: true, force: true });
+  fs.rmSync(path.resolve(RUN_DIR), { recursive: true, force: true });
 }

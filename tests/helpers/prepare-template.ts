@@ -8,7 +8,7 @@ import { openDatabase, type Database } from '../../server/src/db/database';
 import { migrateLatest } from '../../server/src/db/migrate';
 import { loadConfig } from '../../server/src/config';
 import { createContext } from '../../server/src/context';
-import { TEMPLATE_DB, TEMPLATE_DIR, TEST_PASSWORD, TEST_USERS, databaseUrl } from './backends';
+import { RUN_DIR, TEMPLATE_DB, TEMPLATE_DIR, TEST_PASSWORD, TEST_USERS, databaseUrl } from './backends';
 import type { Role } from '../../server/src/accounts/accounts.repo';
 
 async function prepare(db: Database) {
@@ -22,16 +22,13 @@ async function prepare(db: Database) {
   }
 }
 
-fs.rmSync('.data-test', { recursive: true, force: true });
-fs.mkdirSync('.data-test', { recursive: true });
+fs.rmSync(RUN_DIR, { recursive: true, force: true });
+fs.mkdirSync(RUN_DIR, { recursive: true });
 await prepare(await openDatabase({ databaseUrl: null, dataDir: TEMPLATE_DIR }));
 
 if (process.env.TEST_DATABASE_URL) {
   const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   await admin.connect();
-  // Leftover test databases of an earlier interrupted run go first.
-  const old = await admin.query(`select datname from pg_database where datname like 'risk_zones_test_%'`);
-  for (const row of old.rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(row.datname)} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(TEMPLATE_DB)}`);
   await admin.end();
   await prepare(await openDatabase({ databaseUrl: databaseUrl(TEMPLATE_DB), dataDir: '' }));

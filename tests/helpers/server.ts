@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../../server/src/config';
 import { startServer, type RunningServer } from '../../server/src/server';
-import { TEMPLATE_DB, TEMPLATE_DIR, TEST_PASSWORD, databaseUrl, type Backend } from './backends';
+import { DB_PREFIX, RUN_DIR, TEMPLATE_DB, TEMPLATE_DIR, TEST_PASSWORD, databaseUrl, type Backend } from './backends';
 
 export interface TestServer extends RunningServer {
   backend: Backend;
@@ -13,9 +13,9 @@ export interface TestServer extends RunningServer {
 
 /** Makes a private copy of the template database for one test file. */
 export async function freshDatabase(backend: Backend): Promise<Record<string, string>> {
-  const name = `risk_zones_test_${crypto.randomBytes(5).toString('hex')}`;
+  const name = `${DB_PREFIX}${crypto.randomBytes(5).toString('hex')}`;
   if (backend === 'pglite') {
-    const dir = `.data-test/${name}`;
+    const dir = `${RUN_DIR}/${name}`;
     fs.cpSync(TEMPLATE_DIR, dir, { recursive: true });
     return { DATA_DIR: dir };
   }

@@ -63,6 +63,6 @@ export function getPublicBulletins(signal?: AbortSignal): Promise<BulletinSummar
 }
 
 /** GET /api/bulletins/:id: one bulletin with its full Chinese text. */
-export function getBulletin(id: string, signal?: AbortSignal): Promise<Bulletin> {
-  return request(`/api/bulletins/${encodeURIComponent(id)}`, { signal });
+export function getBulletin(id: string | number, signal?: AbortSignal): Promise<Bulletin> {
+  return request(`/api/bulletins/${encodeURIComponent(String(id))}`, { signal });
 }

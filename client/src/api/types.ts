@@ -231,7 +231,7 @@ export interface LookupResult {
 export type CoordinateSystem = 'wgs84' | 'gcj02';
 
 export interface BulletinSummary {
-  id: string;
+  id: string | number;
   number: string | number;
   title: string;
   publishedAt: string;
@@ -239,7 +239,7 @@ export interface BulletinSummary {
 }
 
 export interface Bulletin {
-  id: string;
+  id: string | number;
   number: string | number;
   title: string;
   publishedAt: string;

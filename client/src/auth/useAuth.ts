@@ -16,9 +16,37 @@ interface AuthState {
 const state = reactive<AuthState>({ user: null, checked: false });
 let pendingCheck: Promise<User | null> | null = null;
 
+/**
+ * A hint that this browser logged in before. The session cookie is httpOnly, so the page cannot
+ * see it; without the hint, GET /api/auth/me would answer 401 to every anonymous visitor and the
+ * browser would print that failed request as a console error on the public map.
+ */
+const sessionHintKey = 'risk-map.session';
+
+function hasSessionHint(): boolean {
+  try {
+    return window.localStorage.getItem(sessionHintKey) === '1';
+  } catch {
+    return true;
+  }
+}
+
+function setSessionHint(present: boolean): void {
+  try {
+    if (present) window.localStorage.setItem(sessionHintKey, '1');
+    else window.localStorage.removeItem(sessionHintKey);
+  } catch {
+    // Storage blocked: every check then asks the server.
+  }
+}
+
 /** Asks the server who is logged in, once; later calls reuse the answer. */
 export function ensureSessionChecked(): Promise<User | null> {
   if (state.checked) return Promise.resolve(state.user);
+  if (!hasSessionHint()) {
+    state.checked = true;
+    return Promise.resolve(null);
+  }
   pendingCheck ??= authApi
     .getCurrentUser()
     .then((user) => user)
@@ -31,6 +59,7 @@ export function ensureSessionChecked(): Promise<User | null> {
       state.user = user;
       state.checked = true;
       pendingCheck = null;
+      setSessionHint(user !== null);
       return user;
     });
   return pendingCheck;
@@ -53,6 +82,7 @@ export function useAuth() {
       const user = await authApi.login(username, password);
       state.user = user;
       state.checked = true;
+      setSessionHint(true);
       return user;
     },
     async logout(): Promise<void> {
@@ -61,11 +91,13 @@ export function useAuth() {
       } finally {
         state.user = null;
         state.checked = true;
+        setSessionHint(false);
       }
     },
     /** Forget the cached user after a 401 mid-session (cookie expired). */
     forget(): void {
       state.user = null;
+      setSessionHint(false);
     },
   };
 }

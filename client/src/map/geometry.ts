@@ -1,5 +1,5 @@
 /** Small geometry helpers the map components need without pulling in turf. */
-import type { Geometry, Position } from 'geojson';
+import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 
 export type Bounds = [[number, number], [number, number]];
 
@@ -47,4 +47,58 @@ export function distanceMeters(a: [number, number], b: [number, number]): number
   const dLon = (b[0] - a[0]) * rad;
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
+}
+
+function ringArea(ring: Position[]): number {
+  let area = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    area += (ring[j]![0]! * ring[i]![1]! - ring[i]![0]! * ring[j]![1]!);
+  }
+  return area / 2;
+}
+
+function ringCentroid(ring: Position[]): [number, number] {
+  const area = ringArea(ring);
+  if (area === 0) return [ring[0]![0]!, ring[0]![1]!];
+  let x = 0;
+  let y = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const cross = ring[j]![0]! * ring[i]![1]! - ring[i]![0]! * ring[j]![1]!;
+    x += (ring[j]![0]! + ring[i]![0]!) * cross;
+    y += (ring[j]![1]! + ring[i]![1]!) * cross;
+  }
+  return [x / (6 * area), y / (6 * area)];
+}
+
+function insideRing(point: [number, number], ring: Position[]): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i] as [number, number];
+    const [xj, yj] = ring[j] as [number, number];
+    if (yi > point[1] !== yj > point[1] && point[0] < ((xj - xi) * (point[1] - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/**
+ * One label position per zone: the centroid of its largest part (or, for a part shaped so that
+ * its centroid falls outside it, its first vertex). A symbol layer on the polygon itself would
+ * repeat the name in every tile the zone covers.
+ */
+export function labelPoint(geometry: Polygon | MultiPolygon): [number, number] | null {
+  const parts = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  let best: Position[] | null = null;
+  let bestArea = -1;
+  for (const part of parts) {
+    const outer = part[0];
+    if (!outer || outer.length < 4) continue;
+    const area = Math.abs(ringArea(outer));
+    if (area > bestArea) {
+      best = outer;
+      bestArea = area;
+    }
+  }
+  if (!best) return null;
+  const centroid = ringCentroid(best);
+  return insideRing(centroid, best) ? centroid : [best[0]![0]!, best[0]![1]!];
 }

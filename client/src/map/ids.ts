@@ -7,6 +7,7 @@ export const SourceId = {
   roads: 'roads',
   onlineBase: 'online-base',
   zones: 'zones',
+  zoneLabels: 'zone-labels',
   facilities: 'facilities',
   checkpoints: 'checkpoints',
   route: 'route',

@@ -94,6 +94,8 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
   function record(): void {
     if (restoring) return;
     const next = readShapes();
+    // terra-draw may report one gesture more than once; only a real change is an undo step.
+    if (JSON.stringify(next) === JSON.stringify(shapes.value)) return;
     past.value = [...past.value, shapes.value].slice(-DRAW_HISTORY_LIMIT);
     future.value = [];
     shapes.value = next;

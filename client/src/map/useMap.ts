@@ -23,9 +23,17 @@ import { LOCAL_IDEOGRAPH_FONT_FAMILY, OVERLAY_ORDER, type LayerId } from './ids'
 // so point it at the copy Vite emits as an asset.
 maplibregl.setWorkerUrl(workerUrl);
 
-/** Liaocheng city, whole-city view. */
+/** Liaocheng city centre. */
 export const LIAOCHENG_CENTER: [number, number] = [115.98, 36.45];
 export const LIAOCHENG_ZOOM = 8.5;
+/**
+ * The extent of Liaocheng's eight county-level divisions: the first view fits it, whatever the
+ * size of the screen (a fixed zoom cut off Linqing on wide screens and most of the city on phones).
+ */
+export const LIAOCHENG_BOUNDS: [[number, number], [number, number]] = [
+  [115.27, 35.78],
+  [116.55, 37.04],
+];
 
 export type StyleInstaller = (map: MapLibreMap) => void;
 
@@ -33,6 +41,8 @@ export interface UseMapOptions {
   style: () => StyleSpecification;
   center?: LngLatLike;
   zoom?: number;
+  /** The first view; overrides center/zoom. @defaultValue LIAOCHENG_BOUNDS */
+  bounds?: [[number, number], [number, number]] | null;
   /** Accessible name of the map region. */
   ariaLabel?: () => string;
 }
@@ -99,6 +109,7 @@ export function useMap(container: Ref<HTMLElement | null>, options: UseMapOption
       style: options.style(),
       center: options.center ?? LIAOCHENG_CENTER,
       zoom: options.zoom ?? LIAOCHENG_ZOOM,
+      ...(options.bounds === null ? {} : { bounds: options.bounds ?? LIAOCHENG_BOUNDS, fitBoundsOptions: { padding: 16 } }),
       localIdeographFontFamily: LOCAL_IDEOGRAPH_FONT_FAMILY,
       attributionControl: { compact: true },
       // Keep the canvas out of the tab order trap: keyboard users pan with arrow keys once focused.

@@ -7,6 +7,7 @@ import type { FeatureCollection } from 'geojson';
 import { watch, type Ref } from 'vue';
 import type { ZoneGeometry, ZoneKind } from '../api/types';
 import { ZONE_FILL, ZONE_OUTLINE, ZONE_RANK } from './colors';
+import { labelPoint } from './geometry';
 import { LABEL_FONT, LayerId, SourceId } from './ids';
 import type { MapHandle } from './useMap';
 
@@ -57,6 +58,21 @@ function withEditFlags(zones: MappableZones): FeatureCollection {
   };
 }
 
+function labelPoints(zones: MappableZones | null): FeatureCollection {
+  const features: FeatureCollection['features'] = [];
+  for (const zone of zones?.features ?? []) {
+    const point = labelPoint(zone.geometry);
+    if (point) {
+      features.push({
+        type: 'Feature',
+        properties: { id: zone.properties.id, name: zone.properties.name, kind: zone.properties.kind },
+        geometry: { type: 'Point', coordinates: point },
+      });
+    }
+  }
+  return { type: 'FeatureCollection', features };
+}
+
 /** Draws `zones` and keeps the selected one (by id) in feature-state. */
 export function useZoneLayers(
   handle: MapHandle,
@@ -67,6 +83,7 @@ export function useZoneLayers(
 
   handle.onStyleLoad(() => {
     handle.ensureSource(SourceId.zones, { type: 'geojson', data: data(), promoteId: 'id' });
+    handle.ensureSource(SourceId.zoneLabels, { type: 'geojson', data: labelPoints(zones.value) });
     handle.ensureLayer({
       id: LayerId.zoneFill,
       type: 'fill',
@@ -103,9 +120,11 @@ export function useZoneLayers(
     handle.ensureLayer({
       id: LayerId.zoneLabel,
       type: 'symbol',
-      source: SourceId.zones,
+      source: SourceId.zoneLabels,
       minzoom: 12,
       layout: {
+        // Sealed names win collisions: they matter most and their zones are the smallest.
+        'symbol-sort-key': byKind({ sealed: 0, controlled: 1, precaution: 2 }, 3),
         'text-field': ['get', 'name'],
         'text-font': LABEL_FONT,
         'text-size': 12,
@@ -116,6 +135,9 @@ export function useZoneLayers(
   });
   handle.trackHover(LayerId.zoneFill, SourceId.zones);
 
-  watch(zones, () => handle.setSourceData(SourceId.zones, data()));
+  watch(zones, () => {
+    handle.setSourceData(SourceId.zones, data());
+    handle.setSourceData(SourceId.zoneLabels, labelPoints(zones.value));
+  });
   watch(selectedId, (id) => handle.select(SourceId.zones, id), { immediate: true });
 }

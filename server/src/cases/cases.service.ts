@@ -28,15 +28,15 @@ export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry:
       const input = parseInput(CaseBody, body);
       const location = parsePoint(input.location, deps.limits);
       const reportedOn = input.reportedOn ?? todayInShanghai();
+      // What the case means is decided by each zone's state on the report date before this case
+      // (not today's: a case reported late may fall in a zone that has since stepped down).
+      const { statuses } = await deps.expiry.evaluate(reportedOn);
       const { caseId, zones } = await knex.transaction(async (trx) => {
         const caseId = await repo.insert(trx, { reportedOn, note: input.note, amongIsolated: input.amongIsolated, createdBy: actor, location });
         const zones = await repo.linkToZones(trx, caseId);
         await audit.record(trx, { actor, action: 'create', entity: 'case', entityId: String(caseId), after: { reportedOn, amongIsolated: input.amongIsolated, location } });
         return { caseId, zones };
       });
-      // What the case means is decided by each zone's state on the report date, not today's: a
-      // case reported late may fall in a zone that has since stepped down or been lifted.
-      const { statuses } = zones.length ? await deps.expiry.evaluate(reportedOn) : { statuses: new Map() };
       const effects = zones.flatMap((z: { id: string; name: string; edition: EditionId }) => {
         const st = statuses.get(z.id);
         if (!st?.inForce || !st.kind) return [];

@@ -86,7 +86,8 @@ export function expiryService(knex: Knex, notify: (channel: string, payload: str
           const targetKind = st.kind ?? row.kind;
           const targetLiftedOn = targetStatus === 'lifted' ? st.liftedOn : null;
           if (targetStatus === row.status && targetKind === row.kind && (targetLiftedOn ?? null) === (row.lifted_on ?? null)) continue;
-          const revision = row.status === 'lifted' && targetStatus === 'published';
+          // A revision: a case reported late undid or moved a lift that had been recorded.
+          const revision = row.status === 'lifted' && (targetStatus === 'published' || targetLiftedOn !== row.lifted_on);
           const ok = await zones.updateIfVersion(trx, row.id, version, {
             status: targetStatus,
             kind: targetKind,
@@ -96,7 +97,7 @@ export function expiryService(knex: Knex, notify: (channel: string, payload: str
           if (!ok) continue;
           version += 1;
           const reason = revision
-            ? `按新报告的病例重新计算：区域仍在管控中 / recomputed with a case reported late: the zone is still in force`
+            ? `按补报的病例重新计算 / recomputed with a case reported late: ${targetStatus === 'lifted' ? `lifted on ${targetLiftedOn} instead of ${row.lifted_on}` : 'the zone is still in force'}`
             : `规则生效 / rule applied as of ${asOf}`;
           await zones.addHistory(trx, {
             zoneId: row.id,

@@ -160,10 +160,10 @@ export function buildRoadGraph(edges: readonly RoadEdge[]): RoadGraph {
 
   // Per-edge arrays and geometry in one buffer (see typed-arena.ts for why).
   const edgeArena = new TypedArena()
-    .reserve('f64', edgeCount * 5)
-    .reserve('i32', edgeCount * 5)
+    .reserve('f64', edgeCount, 5)
+    .reserve('i32', edgeCount, 5)
     .reserve('i32', edgeCount + 1)
-    .reserve('u8', edgeCount * 2)
+    .reserve('u8', edgeCount, 2)
     .reserve('f64', pointCount * 2);
   const edgeIds = edgeArena.f64(edgeCount);
   const edgeLengthM = edgeArena.f64(edgeCount);
@@ -246,7 +246,7 @@ export function buildRoadGraph(edges: readonly RoadEdge[]): RoadGraph {
   edgeIndex.finish();
 
   // Node and arc arrays, now that both counts are known.
-  const nodeArena = new TypedArena().reserve('f64', nodeCount * 5).reserve('i32', (nodeCount + 1) * 2);
+  const nodeArena = new TypedArena().reserve('f64', nodeCount, 5).reserve('i32', nodeCount + 1, 2);
   const nodeIds = nodeArena.f64(nodeCount);
   const nodeLon = nodeArena.f64(nodeCount);
   const nodeLat = nodeArena.f64(nodeCount);
@@ -254,7 +254,7 @@ export function buildRoadGraph(edges: readonly RoadEdge[]): RoadGraph {
   const nodeY = nodeArena.f64(nodeCount);
   const outStart = nodeArena.i32(nodeCount + 1);
   const inStart = nodeArena.i32(nodeCount + 1);
-  const arcArena = new TypedArena().reserve('i32', arcCount * 4).reserve('f64', arcCount * 2);
+  const arcArena = new TypedArena().reserve('i32', arcCount, 4).reserve('f64', arcCount, 2);
   const outHead = arcArena.i32(arcCount);
   const outEdge = arcArena.i32(arcCount);
   const inTail = arcArena.i32(arcCount);

@@ -211,15 +211,19 @@ export class PathSearch {
       const y = nodeY[v];
       let toTarget = Infinity;
       for (let i = 0; i < targetX.length; i++) {
-        const d = Math.hypot(x - targetX[i], y - targetY[i]);
+        const dx = x - targetX[i];
+        const dy = y - targetY[i];
+        const d = dx * dx + dy * dy;
         if (d < toTarget) toTarget = d;
       }
       let fromSource = Infinity;
       for (let i = 0; i < sourceX.length; i++) {
-        const d = Math.hypot(x - sourceX[i], y - sourceY[i]);
+        const dx = x - sourceX[i];
+        const dy = y - sourceY[i];
+        const d = dx * dx + dy * dy;
         if (d < fromSource) fromSource = d;
       }
-      const p = (rate * (toTarget - fromSource)) / 2;
+      const p = (rate * (Math.sqrt(toTarget) - Math.sqrt(fromSource))) / 2;
       potential[v] = p;
       potentialSeen[v] = gen;
       return p;

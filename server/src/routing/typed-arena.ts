@@ -16,9 +16,9 @@ export class TypedArena {
   private buffer: ArrayBuffer | null = null;
   private offset = 0;
 
-  /** Reserves room for `length` elements of `kind`; returns `this` for chaining. */
-  reserve(kind: Kind, length: number): this {
-    this.bytes += align(length * BYTES[kind]);
+  /** Reserves room for `count` arrays of `length` elements of `kind`; returns `this` for chaining. */
+  reserve(kind: Kind, length: number, count = 1): this {
+    this.bytes += count * align(length * BYTES[kind]);
     return this;
   }
 

@@ -114,7 +114,10 @@ export function zonesService(
     },
     async history(id: string) {
       await load(id);
-      const [rows, screenings] = await Promise.all([repo.history(id), repo.screeningsOf(id)]);
+      const [rows, screenings, statuses] = await Promise.all([repo.history(id), repo.screeningsOf(id), statusToday([id])]);
+      // A rule transition recorded before a late case report moved it is kept (history is never
+      // rewritten) but marked superseded: it is no longer on the zone's timeline.
+      const onTimeline = new Set((statuses.get(id)?.transitions ?? []).map((t) => `${t.rule}|${t.effectiveOn}`));
       return {
         zoneId: id,
         entries: rows.map((h) => ({
@@ -131,6 +134,7 @@ export function zonesService(
           effectiveOn: h.effective_on,
           details: h.details,
           snapshot: h.snapshot,
+          superseded: h.action === 'rule_transition' && !onTimeline.has(`${h.rule}|${h.effective_on}`),
         })),
         screenings,
       };
