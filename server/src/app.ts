@@ -22,6 +22,7 @@ import { publicRoutes } from './public/public.routes';
 import { expiryRoutes } from './expiry/expiry.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { ogcRoutes } from './ogc/ogc.routes';
+import { trucksRoutes } from './trucks/trucks.routes';
 
 const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client/dist');
 
@@ -68,6 +69,7 @@ export function createApp(ctx: AppContext) {
   app.use(expiryRoutes(ctx));
   app.use(auditRoutes(ctx));
   app.use(ogcRoutes(ctx));
+  app.use(trucksRoutes(ctx));
   // MapLibre needs a glyphs URL for symbol layers; Chinese labels are drawn with the browser's own
   // fonts (localIdeographFontFamily), so an empty glyph range (a valid, empty protobuf) is enough
   // and the map never reaches for a glyph server on the internet.

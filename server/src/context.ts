@@ -11,6 +11,10 @@ import { zonesService } from './zones/zones.service';
 import { casesService } from './cases/cases.service';
 import { bulletinsService } from './bulletins/bulletins.service';
 import { publicService } from './public/public.service';
+import { routingService } from './routing/routing.service';
+import { trucksService } from './trucks/trucks.service';
+import { checkpointsRepo } from './checkpoints/checkpoints.repo';
+import { ZONES_CHANGED as ZONES_CHANGED_CHANNEL } from './expiry/expiry.service';
 
 /** Everything a route needs: settings, the database, and the feature services built on them. */
 export function createContext(config: Config, db: Database) {
@@ -33,7 +37,26 @@ export function createContext(config: Config, db: Database) {
     checkpoints: checkpointsService(db.knex, limits),
     geodata: geodataService(db.knex, limits),
   };
-  return { config, db, limits, services };
+  const routing = routingService(db.knex, {
+    limits,
+    maxSettledNodes: config.limits.routeMaxSettledNodes,
+    zonesInForce: () => services.public.zones(),
+    checkpoints: checkpointsRepo(db.knex),
+  });
+  const trucks = trucksService(db.knex, { limits, routing });
+  const all = { ...services, routing, trucks };
+  // When the zones in force change (published, lifted, stepped down), planned routes are checked
+  // again and the ones a zone now cuts are flagged for the coordinators.
+  let recheck: NodeJS.Timeout | null = null;
+  void db.listen(ZONES_CHANGED_CHANNEL, () => {
+    if (recheck) clearTimeout(recheck);
+    recheck = setTimeout(() => {
+      recheck = null;
+      trucks.recheckRoutes().catch(() => undefined);
+    }, 200);
+    recheck.unref();
+  });
+  return { config, db, limits, services: all };
 }
 
 export type AppContext = ReturnType<typeof createContext>;

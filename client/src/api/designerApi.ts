@@ -56,9 +56,10 @@ export function deleteZone(id: string): Promise<void> {
   return request(zonePath(id), { method: 'DELETE' });
 }
 
-/** GET /api/zones/:id/history */
-export function getZoneHistory(id: string, signal?: AbortSignal): Promise<ZoneHistoryEntry[]> {
-  return request(`${zonePath(id)}/history`, { signal });
+/** GET /api/zones/:id/history, oldest first (accepts a bare array or `{ entries }`). */
+export async function getZoneHistory(id: string, signal?: AbortSignal): Promise<ZoneHistoryEntry[]> {
+  const body = await request<ZoneHistoryEntry[] | { entries: ZoneHistoryEntry[] }>(`${zonePath(id)}/history`, { signal });
+  return Array.isArray(body) ? body : body.entries;
 }
 
 /** POST /api/zones/:id/lift: lift a zone by hand, with the reason on record. */

@@ -63,7 +63,8 @@ export interface RegionProps {
   code: string;
   name: string;
   nameEn: string;
-  seat: string;
+  /** The county seat, [lon, lat]. */
+  seat: [number, number] | null;
 }
 
 export type FacilityKind =
@@ -186,8 +187,13 @@ export interface ZoneHistoryEntry {
   by: string | null;
   action: string;
   version: number | null;
-  from: string | null;
-  to: string | null;
+  /** The state before and after, as kinds or statuses (older servers: `from`/`to` only). */
+  from?: string | null;
+  to?: string | null;
+  fromKind?: ZoneKind | null;
+  toKind?: ZoneKind | null;
+  fromStatus?: ZoneStatus | null;
+  toStatus?: ZoneStatus | null;
   rule: string | null;
   reason: string | null;
   effectiveOn: string | null;
@@ -252,7 +258,7 @@ export type CaseEffectKind = 'restart' | 'revert-to-sealed' | 'prompt-sealed';
 export interface CaseEffect {
   zoneId: string;
   effect: CaseEffectKind;
-  message: string;
+  message: string | LocalizedText;
 }
 
 export interface NewCase {
@@ -263,7 +269,7 @@ export interface NewCase {
 }
 
 export interface CaseProps {
-  id: string;
+  id: string | number;
   reportedOn: string;
   note: string | null;
   amongIsolated: boolean;

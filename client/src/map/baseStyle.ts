@@ -111,7 +111,8 @@ export function baseLayers(): LayerSpecification[] {
     {
       id: LayerId.regionLabel,
       type: 'symbol',
-      source: SourceId.regions,
+      // One point per county (its seat): labels on the polygons would repeat in every tile.
+      source: SourceId.regionLabels,
       layout: {
         // County names are Chinese: the public map speaks Chinese first.
         'text-field': ['get', 'name'],
@@ -135,6 +136,7 @@ export function buildBaseStyle(): StyleSpecification {
         data: absoluteApiUrl('/api/regions'),
         attribution: '行政区划 / boundaries: 聊城市',
       },
+      [SourceId.regionLabels]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       [SourceId.roads]: {
         type: 'geojson',
         data: absoluteApiUrl('/api/roads'),

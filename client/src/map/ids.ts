@@ -4,6 +4,7 @@
  */
 export const SourceId = {
   regions: 'regions',
+  regionLabels: 'region-labels',
   roads: 'roads',
   onlineBase: 'online-base',
   zones: 'zones',

@@ -5,7 +5,10 @@
  */
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { ref, watch, type Ref } from 'vue';
-import type { OnlineBasemap } from '../api/types';
+import type { FeatureCollection } from 'geojson';
+import { getRegions } from '../api/publicApi';
+import type { OnlineBasemap, RegionCollection } from '../api/types';
+import { labelPoint } from './geometry';
 import { LayerId, SourceId } from './ids';
 import type { MapHandle } from './useMap';
 import { useServiceConfig } from './useServiceConfig';
@@ -39,6 +42,34 @@ function installOnline(map: MapLibreMap, online: OnlineBasemap, visible: boolean
   }
 }
 
+let regionLabels: Promise<FeatureCollection> | null = null;
+
+/** County names at their seats (or inside the county when a seat is missing), loaded once. */
+function loadRegionLabels(): Promise<FeatureCollection> {
+  regionLabels ??= getRegions()
+    .then((regions: RegionCollection) => ({
+      type: 'FeatureCollection' as const,
+      features: regions.features.flatMap((region) => {
+        const seat = region.properties.seat as unknown;
+        const point = Array.isArray(seat) && seat.length === 2 ? (seat as [number, number]) : labelPoint(region.geometry);
+        if (!point) return [];
+        return [
+          {
+            type: 'Feature' as const,
+            properties: { code: region.properties.code, name: region.properties.name, nameEn: region.properties.nameEn },
+            geometry: { type: 'Point' as const, coordinates: point },
+          },
+        ];
+      }),
+    }))
+    .catch((error: unknown) => {
+      regionLabels = null;
+      console.warn('County names unavailable', error);
+      return { type: 'FeatureCollection' as const, features: [] };
+    });
+  return regionLabels;
+}
+
 /** Adds the online base map when the server configuration allows one. */
 export function useBaseMap(handle: MapHandle): BaseMapControls {
   const config = useServiceConfig();
@@ -49,6 +80,9 @@ export function useBaseMap(handle: MapHandle): BaseMapControls {
     if (online.value) installOnline(map, online.value, showOnline.value);
   };
   handle.onStyleLoad(apply);
+  handle.onStyleLoad(() => {
+    void loadRegionLabels().then((labels) => handle.setSourceData(SourceId.regionLabels, labels));
+  });
 
   watch(
     () => config.value?.basemap?.online ?? null,

@@ -73,3 +73,4 @@ export function toCheckpoint(row: CheckpointRow): Checkpoint {
     geometry: JSON.parse(row.geometry),
   };
 }
+export type CheckpointsRepo = ReturnType<typeof checkpointsRepo>;

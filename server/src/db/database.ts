@@ -95,6 +95,8 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
     reader,
     async notify(channel, payload) {
       await knex.raw('select pg_notify(?, ?)', [channel, payload]);
+      // This process learns of its own change at once; the others through LISTEN.
+      for (const cb of listeners.get(channel) ?? []) cb(payload);
     },
     async listen(channel, onMessage) {
       const isNew = !listeners.has(channel);
@@ -146,7 +148,7 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
     knex,
     reader: knex,
     async notify(channel, payload) {
-      queueMicrotask(() => bus.emit(channel, payload));
+      bus.emit(channel, payload);
     },
     async listen(channel, onMessage) {
       bus.on(channel, onMessage);

@@ -238,11 +238,13 @@ export function ogcService(deps: OgcDeps) {
     };
   };
 
-  const pointFeature = (row: PointRow): string => {
-    const { geometry, ...properties } = row;
-    // ST_AsGeoJSON already returns JSON text; it is spliced in rather than parsed and re-encoded.
-    return `{"type":"Feature","id":${JSON.stringify(row.id)},"geometry":${geometry},"properties":${JSON.stringify(properties)}}`;
+  const pointProperties = (row: PointRow): Record<string, unknown> => {
+    const { geometry: _geometry, ...properties } = row;
+    return properties;
   };
+  // ST_AsGeoJSON already returns JSON text; in a page it is spliced in rather than parsed and re-encoded.
+  const pointFeature = (row: PointRow): string =>
+    `{"type":"Feature","id":${JSON.stringify(row.id)},"geometry":${row.geometry},"properties":${JSON.stringify(pointProperties(row))}}`;
 
   const collectionDocument = (origin: string, id: CollectionId) => ({
     id,
@@ -316,7 +318,7 @@ export function ogcService(deps: OgcDeps) {
         feature = i === undefined ? undefined : snap.features[i];
       } else {
         const row = await repo.get(POINT_TABLES[collection], featureId);
-        feature = row && JSON.parse(pointFeature(row));
+        feature = row && { type: 'Feature', id: row.id, geometry: JSON.parse(row.geometry), properties: pointProperties(row) };
       }
       if (!feature) {
         throw new AppError(OgcErrorCode.featureNotFound, 404, `No feature ${JSON.stringify(featureId)} in ${collection}.`);

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import type { Knex } from 'knex';
+import { RoutingEngine, type RouteResult } from './engine';
+import { NoRouteError, RouteBudgetError } from './errors';
+import { routeCrossesZones, type AvoidedZone, type ZoneRef } from './zone-index';
+import { routingRepo } from './routing.repo';
+import type { LonLat } from './geometry';
+import { parsePoint, type GeometryLimits } from '../geo/geojson';
+import { parseInput } from '../http';
+import { AppError, notFound } from '../errors';
+import type { PublicSnapshot } from '../public/public.service';
+import type { CheckpointsRepo } from '../checkpoints/checkpoints.repo';
+
+const KINDS = ['sealed', 'controlled', 'precaution'] as const;
+
+export const TruckLimitsSchema = z
+  .object({
+    heightM: z.number().positive().max(10).optional(),
+    weightT: z.number().positive().max(200).optional(),
+  })
+  .strict();
+
+const RouteBody = z
+  .object({
+    from: z.union([z.string().min(1).max(60), z.unknown()]),
+    to: z.unknown(),
+    avoid: z.array(z.enum(KINDS)).max(3).default(['sealed', 'controlled']),
+    truck: TruckLimitsSchema.optional(),
+  })
+  .strict();
+
+export interface RouteFeature {
+  type: 'Feature';
+  geometry: { type: 'LineString'; coordinates: LonLat[] };
+  properties: {
+    from: { checkpointId: string | null; name: string | null; point: LonLat };
+    to: { point: LonLat };
+    distanceMeters: number;
+    durationSeconds: number;
+    roadNames: string[];
+    avoid: string[];
+    avoidedZones: ZoneRef[];
+    enteredZones: (ZoneRef & { reason: string })[];
+    snappedFrom: { point: LonLat; distanceMeters: number };
+    snappedTo: { point: LonLat; distanceMeters: number };
+    message: { zh: string; en: string } | null;
+  };
+}
+
+/**
+ * Truck routing in the service process: a graph of the roads table, kept in memory, with the
+ * zones in force applied as closures. The graph is rebuilt when the roads change; only the
+ * changed zones are recomputed when the public map changes.
+ */
+export function routingService(knex: Knex, deps: {
+  limits: GeometryLimits;
+  maxSettledNodes: number;
+  zonesInForce: () => Promise<PublicSnapshot>;
+  checkpoints: CheckpointsRepo;
+}) {
+  const repo = routingRepo(knex);
+  let engine: RoutingEngine | null = null;
+  let engineRoads = '';
+  let engineZones = '';
+  let roadsCheckedAt = 0;
+  let building: Promise<RoutingEngine> | null = null;
+
+  const zonesOf = (snap: PublicSnapshot): AvoidedZone[] =>
+    snap.features.map((f) => ({ id: f.id, kind: f.properties.kind, name: f.properties.name, geometry: f.geometry }));
+
+  const refresh = async (): Promise<RoutingEngine> => {
+    // The network is checked at most every 10 s: a cheap query, but not one per route.
+    const now = Date.now();
+    if (!engine || now - roadsCheckedAt > 10_000) {
+      roadsCheckedAt = now;
+      const version = await repo.roadsVersion();
+      if (!engine || version !== engineRoads) {
+        const edges = await repo.roadEdges();
+        if (engine) engine.setRoads(edges);
+        else engine = new RoutingEngine(edges, [], { maxSettledNodes: deps.maxSettledNodes });
+        engineRoads = version;
+        engineZones = '';
+      }
+    }
+    const snap = await deps.zonesInForce();
+    if (snap.etag !== engineZones) {
+      engine.setZones(zonesOf(snap));
+      engineZones = snap.etag;
+    }
+    return engine;
+  };
+  const ready = async () => {
+    // One build at a time: concurrent first requests share it.
+    if (!building) building = refresh().finally(() => (building = null));
+    return building;
+  };
+
+  const toFeature = (r: RouteResult, from: { checkpointId: string | null; name: string | null; point: LonLat }, avoid: string[]): RouteFeature => ({
+    type: 'Feature',
+    geometry: { type: 'LineString', coordinates: r.coordinates },
+    properties: {
+      from,
+      to: { point: r.snappedTo.requested },
+      distanceMeters: Math.round(r.distanceMeters),
+      durationSeconds: Math.round(r.durationSeconds),
+      roadNames: r.roadNames,
+      avoid,
+      avoidedZones: r.avoidedZones,
+      enteredZones: r.enteredZones,
+      snappedFrom: { point: r.snappedFrom.point, distanceMeters: Math.round(r.snappedFrom.distanceMeters) },
+      snappedTo: { point: r.snappedTo.point, distanceMeters: Math.round(r.snappedTo.distanceMeters) },
+      message: r.enteredZones.length
+        ? {
+            zh: `起点或终点位于风险区内，路线仅进入该区域：${r.enteredZones.map((z) => z.name).join('、')}，并以最短路径进出。`,
+            en: `The start or destination lies inside a zone; the route enters only ${r.enteredZones.map((z) => z.name).join(', ')}, by the shortest way.`,
+          }
+        : null,
+    },
+  });
+
+  const toAppError = (err: unknown): never => {
+    if (err instanceof NoRouteError) {
+      const names = err.details.blockingZones.map((z) => z.name).join('、');
+      const message = err.details.reason === 'blocked_by_zones'
+        ? `No route avoids the zones in force: ${names} cut every way to the destination.`
+        : err.message;
+      throw new AppError(err.code, 422, message, { reason: err.details.reason, blockingZones: err.details.blockingZones });
+    }
+    if (err instanceof RouteBudgetError) throw new AppError(err.code, 422, err.message, { ...err.details });
+    throw err;
+  };
+
+  const planFrom = async (from: { checkpointId: string | null; name: string | null; point: LonLat }, to: LonLat, avoid: string[], truck?: z.infer<typeof TruckLimitsSchema>) => {
+    const e = await ready();
+    try {
+      const r = e.route({ from: from.point, to, avoid: avoid as never, ...(truck ? { truck } : {}) });
+      return toFeature(r, from, avoid);
+    } catch (err) {
+      return toAppError(err);
+    }
+  };
+
+  const checkpointStart = async (id: string) => {
+    const cp = await deps.checkpoints.get(id);
+    if (!cp) throw notFound(`No checkpoint ${id}.`);
+    return { checkpointId: cp.id, name: cp.name, point: JSON.parse(cp.geometry).coordinates as LonLat };
+  };
+
+  return {
+    /** POST /api/routes: from a checkpoint id or a point to a point, around the avoided zones. */
+    async route(body: unknown): Promise<RouteFeature> {
+      const input = parseInput(RouteBody, body);
+      const to = parsePoint(input.to, deps.limits).coordinates as LonLat;
+      const from = typeof input.from === 'string'
+        ? await checkpointStart(input.from)
+        : { checkpointId: null, name: null, point: parsePoint(input.from, deps.limits).coordinates as LonLat };
+      return planFrom(from, to, input.avoid, input.truck);
+    },
+
+    /** Plans from a given checkpoint, or from every checkpoint keeping the shortest ("choose for me"). */
+    async planForTruck(checkpointId: string | null, to: LonLat, truck?: z.infer<typeof TruckLimitsSchema>): Promise<RouteFeature> {
+      const avoid = ['sealed', 'controlled'];
+      if (checkpointId) return planFrom(await checkpointStart(checkpointId), to, avoid, truck);
+      const all = await deps.checkpoints.list();
+      let best: RouteFeature | null = null;
+      let lastError: unknown = null;
+      for (const cp of all) {
+        try {
+          const f = await planFrom({ checkpointId: cp.id, name: cp.name, point: JSON.parse(cp.geometry).coordinates }, to, avoid, truck);
+          if (!best || f.properties.durationSeconds < best.properties.durationSeconds) best = f;
+        } catch (err) {
+          lastError = err;
+        }
+      }
+      if (!best) throw lastError ?? new AppError('route_not_found', 422, 'No checkpoint has a route to this destination.');
+      return best;
+    },
+
+    /** The avoided zones in force that a planned route now crosses. */
+    async zonesCrossed(coordinates: LonLat[], avoid: readonly string[] = ['sealed', 'controlled']): Promise<ZoneRef[]> {
+      const snap = await deps.zonesInForce();
+      return routeCrossesZones(coordinates, zonesOf(snap).filter((z) => avoid.includes(z.kind)));
+    },
+
+    /** Warms the graph so the first coordinator does not wait for it. */
+    async warm(): Promise<void> {
+      await ready();
+    },
+  };
+}
+export type RoutingService = ReturnType<typeof routingService>;
