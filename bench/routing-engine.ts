@@ -2,7 +2,8 @@
  * Measures the in-process routing engine on a SYNTHETIC ~1,000,000-edge network with 500 zones
  * (bench/lib/road-network.ts; same seed, same network):
  *   (a) building the CSR graph, its memory, and computing zone closures (own test vs turf);
- *   (b) route latency of our CSR search (bidirectional A* and bidirectional Dijkstra) against
+ *   (b) route latency of our CSR search (bidirectional A* with landmark and straight-line bounds,
+ *       with the straight-line bound only, and bidirectional Dijkstra) against
  *       ngraph.path (A*, NBA*) over random node pairs with the same closures, checking that all
  *       find the same cost;
  *   (c) the full `route()` between random positions (snapping, zone opening, two searches).
@@ -15,7 +16,7 @@ import { booleanIntersects, lineString, multiPolygon } from '@turf/turf';
 import createGraph from 'ngraph.graph';
 import path from 'ngraph.path';
 import { buildRoadGraph, type RoadGraph } from '../server/src/routing/graph';
-import { RoutingEngine } from '../server/src/routing/engine';
+import { DEFAULT_LANDMARKS, RoutingEngine } from '../server/src/routing/engine';
 import { NoRouteError } from '../server/src/routing/errors';
 import { ZonePolygon, ZoneClosures, edgesClosedByZone, type AvoidedZone } from '../server/src/routing/zone-index';
 import type { LonLat } from '../server/src/routing/geometry';
@@ -151,7 +152,10 @@ function edgeLine(g: RoadGraph, e: number): LonLat[] {
 }
 
 // ---- (b) node-to-node searches ---------------------------------------------------------------
-const astarEngine = new RoutingEngine(graph, zones, { heuristic: true });
+const [astarEngine, engineMs] = time(() => new RoutingEngine(graph, zones));
+console.log(`    engine setup (zone closures, search state, ${DEFAULT_LANDMARKS} ALT landmarks): ${ms(engineMs)}`);
+report.engineSetupMs = engineMs;
+const euclidEngine = new RoutingEngine(graph, zones, { landmarks: 0 });
 const dijkstraEngine = new RoutingEngine(graph, zones, { heuristic: false });
 const closedMask = new Uint8Array(graph.edgeCount);
 for (const id of astarEngine.closedEdgeIds()) closedMask[graph.edgeIndexOf(id)] = 1;
@@ -184,7 +188,8 @@ const measure = (name: string, find: Finder): void => {
   });
   latencies.set(name, values);
 };
-measure('CSR bidirectional A*', (from, to) => astarEngine.routeBetweenNodes(from, to).costSeconds);
+measure('CSR bidirectional ALT (A*)', (from, to) => astarEngine.routeBetweenNodes(from, to).costSeconds);
+measure('CSR bidirectional A*, line', (from, to) => euclidEngine.routeBetweenNodes(from, to).costSeconds);
 measure('CSR bidirectional Dijkstra', (from, to) => dijkstraEngine.routeBetweenNodes(from, to).costSeconds);
 
 // ---- (c) full route() between positions ----------------------------------------------------

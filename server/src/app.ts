@@ -22,7 +22,9 @@ import { publicRoutes } from './public/public.routes';
 import { expiryRoutes } from './expiry/expiry.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { ogcRoutes } from './ogc/ogc.routes';
+import { tilesRoutes } from './tiles/tiles.routes';
 import { trucksRoutes } from './trucks/trucks.routes';
+import { dashboardRoutes } from './dashboard/dashboard.routes';
 
 const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client/dist');
 
@@ -69,7 +71,9 @@ export function createApp(ctx: AppContext) {
   app.use(expiryRoutes(ctx));
   app.use(auditRoutes(ctx));
   app.use(ogcRoutes(ctx));
+  app.use(tilesRoutes(ctx));
   app.use(trucksRoutes(ctx));
+  app.use(dashboardRoutes(ctx));
   // MapLibre needs a glyphs URL for symbol layers; Chinese labels are drawn with the browser's own
   // fonts (localIdeographFontFamily), so an empty glyph range (a valid, empty protobuf) is enough
   // and the map never reaches for a glyph server on the internet.

@@ -47,7 +47,7 @@ export interface RequestOptions {
 
 /** Builds a same-origin URL with the defined query parameters only. */
 export function apiUrl(path: string, query?: Record<string, QueryValue>): string {
-  const url = new URL(path, window.location.origin);
+  const url = new URL(path, globalThis.location?.origin ?? 'http://localhost');
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
   }
@@ -64,7 +64,8 @@ function isErrorEnvelope(value: unknown): value is ErrorEnvelope {
   return typeof inner === 'object' && inner !== null && typeof (inner as { code?: unknown }).code === 'string';
 }
 
-async function toApiError(response: Response): Promise<ApiError> {
+/** Reads an error answer into an ApiError (envelope fields when present, the status otherwise). */
+export async function toApiError(response: Response): Promise<ApiError> {
   const text = await response.text();
   try {
     const parsed: unknown = JSON.parse(text);

@@ -231,7 +231,8 @@ export interface LookupResult {
   zones: LookupZone[];
   hospitals: LookupHospital[];
   hotline: Hotline | null;
-  message?: string;
+  /** A note about the answer (e.g. why no township hotline is known). */
+  message?: string | LocalizedText | null;
 }
 
 export type CoordinateSystem = 'wgs84' | 'gcj02';
@@ -295,30 +296,64 @@ export interface ImportResult {
 
 export type TruckState = 'reported' | 'arrived' | 'en_route' | 'handed_over';
 
+/** A zone named in a route or truck answer. */
+export interface ZoneRef {
+  id: string;
+  kind: ZoneKind;
+  name: string;
+}
+
+export interface TruckEvent {
+  at: string;
+  state: TruckState | 'route_planned';
+  by?: string | null;
+  note: string | null;
+}
+
+/** A truck reported before arrival, with its planned route and hand-over state. */
 export interface Truck {
   id: string;
   plate: string;
+  driverName: string;
+  driverPhone: string;
+  originCity: string;
+  fromHighRiskArea: boolean;
+  destination: Point;
+  destinationAddress: string;
+  /** ISO date-time. */
+  expectedArrival: string;
   checkpointId: string | null;
-  driver?: string | null;
-  phone?: string | null;
-  origin?: string | null;
-  destination?: string | null;
-  fromHighRiskArea?: boolean;
+  /** True when the service chose the checkpoint (the fastest route). */
+  checkpointChosenByService?: boolean;
+  truck?: { heightM: number | null; weightT: number | null };
   state: TruckState;
-  reportedAt?: string;
-  updatedAt?: string;
-  note?: string | null;
-  events?: { at: string; state: TruckState; note: string | null }[];
+  route: RouteFeature | null;
+  routePlannedAt?: string | null;
+  /** Set when a zone published after planning now cuts the route. */
+  routeFlag?: { zones: ZoneRef[]; message: LocalizedText } | null;
+  version?: number;
+  createdBy?: string;
+  events?: TruckEvent[];
 }
 
 export interface NewTruck {
   plate: string;
-  checkpointId: string;
-  driver?: string;
-  phone?: string;
-  origin?: string;
-  destination?: string;
-  fromHighRiskArea?: boolean;
+  driverName: string;
+  driverPhone: string;
+  originCity: string;
+  fromHighRiskArea: boolean;
+  destination: Point;
+  destinationAddress?: string;
+  /** ISO date-time with offset. */
+  expectedArrival: string;
+  checkpointId: string | null;
+  truck?: { heightM?: number; weightT?: number };
+}
+
+export interface ReportedTruck {
+  truck: Truck;
+  /** Why no route could be planned at report time (e.g. route_not_found), or null. */
+  routeError: { code: string; message: string; details?: Record<string, unknown> } | null;
 }
 
 export type TruckEventState = 'arrived' | 'en_route' | 'handed_over';
@@ -331,11 +366,15 @@ export interface RouteRequest {
 }
 
 export interface RouteProps {
+  from?: { checkpointId: string | null; name: string | null; point: [number, number] };
+  to?: { point: [number, number] };
   distanceMeters: number;
   durationSeconds: number;
-  avoidedZones: { id: string; kind: ZoneKind; name: string }[] | string[];
-  enteredZones: { id: string; kind: ZoneKind; name: string }[] | string[];
+  avoidedZones: ZoneRef[] | string[];
+  enteredZones: (ZoneRef & { reason?: string })[] | string[];
   roadNames: string[];
+  /** Why the route enters a zone (start or destination inside one), when it does. */
+  message?: LocalizedText | null;
 }
 
 export type RouteFeature = Feature<LineString, RouteProps>;

@@ -52,20 +52,20 @@ export function distanceMeters(a: [number, number], b: [number, number]): number
 function ringArea(ring: Position[]): number {
   let area = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    area += (ring[j]![0]! * ring[i]![1]! - ring[i]![0]! * ring[j]![1]!);
+    area += (ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1]);
   }
   return area / 2;
 }
 
 function ringCentroid(ring: Position[]): [number, number] {
   const area = ringArea(ring);
-  if (area === 0) return [ring[0]![0]!, ring[0]![1]!];
+  if (area === 0) return [ring[0][0], ring[0][1]];
   let x = 0;
   let y = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const cross = ring[j]![0]! * ring[i]![1]! - ring[i]![0]! * ring[j]![1]!;
-    x += (ring[j]![0]! + ring[i]![0]!) * cross;
-    y += (ring[j]![1]! + ring[i]![1]!) * cross;
+    const cross = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+    x += (ring[j][0] + ring[i][0]) * cross;
+    y += (ring[j][1] + ring[i][1]) * cross;
   }
   return [x / (6 * area), y / (6 * area)];
 }
@@ -100,5 +100,5 @@ export function labelPoint(geometry: Polygon | MultiPolygon): [number, number] |
   }
   if (!best) return null;
   const centroid = ringCentroid(best);
-  return insideRing(centroid, best) ? centroid : [best[0]![0]!, best[0]![1]!];
+  return insideRing(centroid, best) ? centroid : [best[0][0], best[0][1]];
 }

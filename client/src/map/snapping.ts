@@ -50,19 +50,19 @@ export function snapToZones(targets: () => ZoneGeometry[], tolerancePx = SNAP_TO
     for (const geometry of targets()) {
       for (const ring of ringsOf(geometry)) {
         for (let i = 0; i < ring.length - 1; i++) {
-          const a = ring[i]!;
-          const b = ring[i + 1]!;
+          const a = ring[i];
+          const b = ring[i + 1];
           const outside =
-            (a[0]! < west && b[0]! < west) ||
-            (a[0]! > east && b[0]! > east) ||
-            (a[1]! < south && b[1]! < south) ||
-            (a[1]! > north && b[1]! > north);
+            (a[0] < west && b[0] < west) ||
+            (a[0] > east && b[0] > east) ||
+            (a[1] < south && b[1] < south) ||
+            (a[1] > north && b[1] > north);
           if (outside) continue;
-          const pa = context.project(a[0]!, a[1]!);
-          const pb = context.project(b[0]!, b[1]!);
+          const pa = context.project(a[0], a[1]);
+          const pb = context.project(b[0], b[1]);
           const vertexDistance = Math.hypot(cursor.x - pa.x, cursor.y - pa.y);
           if (vertexDistance <= tolerancePx && (!bestVertex || vertexDistance < bestVertex.distance)) {
-            bestVertex = { position: [a[0]!, a[1]!], distance: vertexDistance };
+            bestVertex = { position: [a[0], a[1]], distance: vertexDistance };
           }
           const onEdge = nearestOnSegment(cursor, pa, pb);
           if (onEdge.distance <= tolerancePx && (!bestEdge || onEdge.distance < bestEdge.distance)) {

@@ -50,6 +50,22 @@ function isShape(feature: GeoJSONStoreFeatures): boolean {
   );
 }
 
+/**
+ * terra-draw refuses coordinates with more decimals than its precision (9); turf's circles have
+ * up to 15. Seven decimals is about a centimetre, far finer than any zone boundary.
+ */
+const COORDINATE_DECIMALS = 7;
+
+function withPrecision(polygon: Polygon): Polygon {
+  const factor = 10 ** COORDINATE_DECIMALS;
+  return {
+    type: 'Polygon',
+    coordinates: polygon.coordinates.map((ring) =>
+      ring.map((position) => position.slice(0, 2).map((value) => Math.round(value * factor) / factor)),
+    ),
+  };
+}
+
 function colorOf(feature: GeoJSONStoreFeatures, table: Record<ZoneKind, string>, fallback: string): HexColor {
   const kind = feature.properties.kind;
   return ((typeof kind === 'string' && kind in table ? table[kind as ZoneKind] : fallback) as HexColor);
@@ -111,7 +127,11 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
       const mode = current.getMode();
       current.setMode('static');
       current.clear();
-      if (snapshot.length) current.addFeatures(structuredClone(snapshot) as unknown as GeoJSONStoreFeatures[]);
+      if (snapshot.length) {
+        const results = current.addFeatures(structuredClone(snapshot) as unknown as GeoJSONStoreFeatures[]);
+        const refused = results.find((result) => !result.valid);
+        if (refused) refusal.value = refused.reason ?? 'invalid';
+      }
       current.setMode(mode);
     } finally {
       restoring = false;
@@ -184,7 +204,7 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
     const snapshot: Snapshot = polygons.map((polygon, index) => ({
       type: 'Feature',
       id: crypto.randomUUID?.() ?? `shape-${Date.now()}-${index}`,
-      geometry: polygon.geometry,
+      geometry: withPrecision(polygon.geometry),
       properties: {
         mode: 'polygon',
         ...(polygon.kind ? { kind: polygon.kind } : {}),

@@ -56,21 +56,37 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
   const listeners = new Map<string, Set<(p: string) => void>>();
   let listenClient: pg.Client | null = null;
   let reconnectTimer: NodeJS.Timeout | null = null;
+  let connecting: Promise<void> | null = null;
   let closed = false;
 
   // One dedicated connection carries LISTEN for the whole process; it reconnects on its own when
   // PostgreSQL restarts, so caches keep being invalidated without a restart of the service.
-  const connectListener = async (): Promise<void> => {
-    if (closed || listeners.size === 0) return;
+  // Callers that ask at the same moment share one attempt: a second client would never be closed
+  // and would keep the process (and a PostgreSQL backend) alive after close().
+  const connectListener = (): Promise<void> =>
+    (connecting ??= openListener().finally(() => {
+      connecting = null;
+    }));
+  const openListener = async (): Promise<void> => {
+    if (closed || listenClient || listeners.size === 0) return;
     const client = new pg.Client({ connectionString: opts.databaseUrl!, application_name: 'risk-zones-listen' });
-    client.on('error', () => scheduleReconnect());
-    client.on('end', () => scheduleReconnect());
+    // Only the connection in use reconnects; a late event from a replaced one must not drop it.
+    const lost = () => {
+      if (listenClient === client) scheduleReconnect();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
     client.on('notification', (msg) => {
       for (const cb of listeners.get(msg.channel) ?? []) cb(msg.payload ?? '');
     });
     try {
       await client.connect();
       for (const channel of listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      if (closed) {
+        client.removeAllListeners('end');
+        await client.end().catch(() => undefined);
+        return;
+      }
       listenClient = client;
       // Anything may have changed while we were disconnected.
       for (const [, set] of listeners) for (const cb of set) cb('reconnected');
@@ -82,6 +98,8 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
   };
   const scheduleReconnect = () => {
     if (closed || reconnectTimer) return;
+    listenClient?.removeAllListeners('end');
+    void listenClient?.end().catch(() => undefined);
     listenClient = null;
     reconnectTimer = setTimeout(() => {
       reconnectTimer = null;
@@ -111,6 +129,7 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
     async close() {
       closed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);
+      await connecting;
       const c = listenClient;
       listenClient = null;
       if (c) {

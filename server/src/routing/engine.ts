@@ -6,6 +6,7 @@
 import { edgeDisplayName, buildRoadGraph, type RoadEdge, type RoadGraph } from './graph';
 import type { LonLat } from './geometry';
 import { NoRouteError, RouteBudgetError } from './errors';
+import { computeLandmarks } from './landmarks';
 import { PathSearch, truckLimitsCloseEdge, zoneClosesEdge, type ArcFilter, type SearchResult, type Seed } from './search';
 import { snapToRoad, type SnappedPosition } from './snap';
 import {
@@ -97,12 +98,21 @@ export interface RoutingEngineOptions {
    */
   maxSettledNodes?: number;
   /**
-   * Guide the search with the straight-line travel-time bound (A*); results are identical either
-   * way, only the work differs.
+   * Guide the search with lower bounds (A*); results are identical either way, only the work
+   * differs.
    * @defaultValue true
    */
   heuristic?: boolean;
+  /**
+   * Landmarks for the ALT bounds, measured when the roads are set (2 + 2 × n one-to-all
+   * searches: about 0.1 s each on a 1M-edge network). 0 leaves only the straight-line bound.
+   * @defaultValue 8
+   */
+  landmarks?: number;
 }
+
+/** Default number of ALT landmarks. */
+export const DEFAULT_LANDMARKS = 8;
 
 /** Default search budget, enough to settle every junction of a 1M-edge city network. */
 export const DEFAULT_MAX_SETTLED_NODES = 2_000_000;
@@ -146,14 +156,16 @@ export class RoutingEngine {
   private reopenStamp = 0;
   private readonly maxSettledNodes: number;
   private readonly heuristic: boolean;
+  private readonly landmarkCount: number;
 
   constructor(roads: readonly RoadEdge[] | RoadGraph, zones: readonly AvoidedZone[] = [], options: RoutingEngineOptions = {}) {
     this.maxSettledNodes = options.maxSettledNodes ?? DEFAULT_MAX_SETTLED_NODES;
     this.heuristic = options.heuristic ?? true;
+    this.landmarkCount = this.heuristic ? (options.landmarks ?? DEFAULT_LANDMARKS) : 0;
     this.roads = Array.isArray(roads) ? buildRoadGraph(roads as readonly RoadEdge[]) : (roads as RoadGraph);
     this.closures = new ZoneClosures(this.roads);
     this.closures.setZones(zones);
-    this.search = new PathSearch(this.roads);
+    this.search = new PathSearch(this.roads, computeLandmarks(this.roads, this.landmarkCount));
     this.reopened = new Uint32Array(this.roads.edgeCount);
   }
 
@@ -173,7 +185,7 @@ export class RoutingEngine {
     this.roads = Array.isArray(roads) ? buildRoadGraph(roads as readonly RoadEdge[]) : (roads as RoadGraph);
     this.closures = new ZoneClosures(this.roads);
     this.closures.setZones(zones);
-    this.search = new PathSearch(this.roads);
+    this.search = new PathSearch(this.roads, computeLandmarks(this.roads, this.landmarkCount));
     this.reopened = new Uint32Array(this.roads.edgeCount);
     this.reopenStamp = 0;
   }

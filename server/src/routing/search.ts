@@ -1,20 +1,24 @@
 /**
- * Exact shortest-path search over the CSR road graph: bidirectional Dijkstra, optionally with the
- * straight-line travel-time bound as a consistent A* potential.
+ * Exact shortest-path search over the CSR road graph: bidirectional Dijkstra, optionally guided by
+ * lower bounds (A*): the straight-line time at the graph's fastest seconds-per-metre, and the
+ * landmark (ALT) bounds from landmarks.ts.
  *
- * With potentials the two searches use the average potential πf = (ht − hs) / 2, πb = −πf
- * (Ikeda et al. 1994; Goldberg & Harrelson 2005), where ht and hs are straight-line times to the
- * target and from the source at the graph's fastest seconds-per-metre. Both searches then run
- * Dijkstra on the same non-negative reduced costs, so the usual stopping rule (top forward key +
- * top backward key ≥ best meeting cost) stays exact; with the potentials off it is plain
- * bidirectional Dijkstra. Either way the result is a true shortest path, the same cost as
- * `pgr_dijkstra` over the same arcs.
+ * With bounds the two searches use the average potential πf = (ht − hs) / 2, πb = −πf
+ * (Ikeda et al. 1994; Goldberg & Harrelson 2005), where ht bounds the time to the destination and
+ * hs the time from the start. Both searches then run Dijkstra on the same non-negative reduced
+ * costs, so the usual stopping rule (top forward key + top backward key ≥ best meeting cost)
+ * stays exact; without bounds it is plain bidirectional Dijkstra. Either way the result is a true
+ * shortest path, the same cost as `pgr_dijkstra` over the same arcs.
  *
  * Searching from both ends also makes "no route" cheap when one end is fenced in: that side runs
  * out of nodes after exploring only its small enclosed area.
  */
 import FlatQueue from 'flatqueue';
 import type { RoadGraph } from './graph';
+import type { Landmarks } from './landmarks';
+
+/** Landmarks consulted per search. */
+const ACTIVE_LANDMARKS = 4;
 
 /** A node the search starts from (or must reach), with the cost of getting there. */
 export interface Seed {
@@ -81,7 +85,7 @@ export interface SearchInput {
   filter: ArcFilter;
   /** stop with status 'budget' once more nodes than this are settled (both directions together) */
   maxSettledNodes: number;
-  /** use the straight-line bound (A*); off = bidirectional Dijkstra */
+  /** use the lower bounds (A*); off = bidirectional Dijkstra */
   heuristic: boolean;
 }
 
@@ -132,7 +136,10 @@ export class PathSearch {
   private queueF: FlatQueue<number>;
   private queueB: FlatQueue<number>;
 
-  constructor(readonly graph: RoadGraph) {
+  constructor(
+    readonly graph: RoadGraph,
+    private readonly landmarks: Landmarks | null = null,
+  ) {
     const n = graph.nodeCount;
     this.distF = new Float64Array(n);
     this.distB = new Float64Array(n);
@@ -197,33 +204,46 @@ export class PathSearch {
     this.settledCountF = 0;
     this.settledCountB = 0;
 
-    const rate = input.heuristic ? graph.secondsPerMetreBound : 0;
-    const useHeuristic = rate > 0;
-    // Anchors: the nodes each search starts from. Straight-line time to the nearest backward
-    // anchor bounds the time to the destination (every way in passes one of them).
-    const targetX = input.backward.map((s) => nodeX[s.node]);
-    const targetY = input.backward.map((s) => nodeY[s.node]);
-    const sourceX = input.forward.map((s) => nodeX[s.node]);
-    const sourceY = input.forward.map((s) => nodeY[s.node]);
+    // Potentials: a lower bound on the time from a node to the destination (ht) and from the
+    // start to it (hs), each the larger of the straight-line bound and the landmark bound, taken
+    // towards the nearest anchor (the nodes each search starts from: every way in or out passes
+    // one of them). Max and min of consistent bounds are consistent.
+    const useHeuristic = input.heuristic;
+    const rate = graph.secondsPerMetreBound;
+    const targets = Int32Array.from(input.backward, (s) => s.node);
+    const sources = Int32Array.from(input.forward, (s) => s.node);
+    const lm = useHeuristic ? this.landmarks : null;
+    const active = lm === null ? new Int32Array(0) : this.activeLandmarks(lm, sources[0], targets[0]);
+    const k = lm === null ? 0 : lm.count;
+    const fromL = lm === null ? new Float64Array(0) : lm.fromLandmark;
+    const toL = lm === null ? new Float64Array(0) : lm.toLandmark;
+    const boundBetween = (v: number, w: number): number => {
+      // lower bound on d(v, w)
+      const dx = nodeX[v] - nodeX[w];
+      const dy = nodeY[v] - nodeY[w];
+      let bound = rate * Math.sqrt(dx * dx + dy * dy);
+      for (let j = 0; j < active.length; j++) {
+        const i = active[j];
+        const viaFrom = fromL[w * k + i] - fromL[v * k + i];
+        if (viaFrom > bound) bound = viaFrom;
+        const viaTo = toL[v * k + i] - toL[w * k + i];
+        if (viaTo > bound) bound = viaTo;
+      }
+      return bound;
+    };
     const potentialOf = (v: number): number => {
       if (potentialSeen[v] === gen) return potential[v];
-      const x = nodeX[v];
-      const y = nodeY[v];
       let toTarget = Infinity;
-      for (let i = 0; i < targetX.length; i++) {
-        const dx = x - targetX[i];
-        const dy = y - targetY[i];
-        const d = dx * dx + dy * dy;
-        if (d < toTarget) toTarget = d;
+      for (let i = 0; i < targets.length; i++) {
+        const b = boundBetween(v, targets[i]);
+        if (b < toTarget) toTarget = b;
       }
       let fromSource = Infinity;
-      for (let i = 0; i < sourceX.length; i++) {
-        const dx = x - sourceX[i];
-        const dy = y - sourceY[i];
-        const d = dx * dx + dy * dy;
-        if (d < fromSource) fromSource = d;
+      for (let i = 0; i < sources.length; i++) {
+        const b = boundBetween(sources[i], v);
+        if (b < fromSource) fromSource = b;
       }
-      const p = (rate * (Math.sqrt(toTarget) - Math.sqrt(fromSource))) / 2;
+      const p = (toTarget - fromSource) / 2;
       potential[v] = p;
       potentialSeen[v] = gen;
       return p;
@@ -360,6 +380,19 @@ export class PathSearch {
     result.backwardSeedNode = v;
     result.path = path;
     return result;
+  }
+
+  // The landmarks that bound the start–destination distance best; evaluating a few of them per
+  // node is cheaper than all and loses little (Goldberg & Harrelson keep an "active" subset too).
+  private activeLandmarks(landmarks: Landmarks, source: number, target: number): Int32Array {
+    const k = landmarks.count;
+    const score = (i: number): number =>
+      Math.max(
+        landmarks.fromLandmark[target * k + i] - landmarks.fromLandmark[source * k + i],
+        landmarks.toLandmark[source * k + i] - landmarks.toLandmark[target * k + i],
+      );
+    const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => score(b) - score(a));
+    return Int32Array.from(order.slice(0, ACTIVE_LANDMARKS));
   }
 
   /**

@@ -37,6 +37,14 @@ export function zonesRoutes(ctx: AppContext): Router {
     const { feature, warnings } = await svc.create(req.body, req.user!.username);
     res.status(201).set('ETag', `"${feature.properties.version}"`).json({ ...feature, warnings });
   });
+  r.post('/api/zones/import', designator, async (req, res) => {
+    res.status(201).json(await svc.importCollection(req.body, req.user!.username));
+  });
+  r.get('/api/zones/export', designator, async (req, res) => {
+    const q = parseInput(ZoneListQuery, req.query);
+    res.set('Content-Disposition', `attachment; filename="zones-${q.status ?? 'all'}.geojson"`);
+    res.type('application/geo+json').send(JSON.stringify(await svc.exportCollection(q.status)));
+  });
   r.get('/api/zones/:id', designator, async (req, res) => {
     const f = await svc.get(zoneId(req));
     res.set('ETag', `"${f.properties.version}"`).json(f);

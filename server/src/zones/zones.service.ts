@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { zonesRepo, relinkZoneCases, type ZoneRow, type PendingEdit } from './zones.repo';
 import { ZoneCreateProps, ZonePatchProps, LiftBody, ScreeningBody } from './zones.schemas';
-import { parseFeature, parseZoneGeometry, type GeometryLimits } from '../geo/geojson';
+import { parseFeature, parseFeatureCollection, parseZoneGeometry, type GeometryLimits } from '../geo/geojson';
+import type { z } from 'zod';
 import { parseInput } from '../http';
 import { AppError, ErrorCode, notFound } from '../errors';
 import { getEdition, type EditionId, type ZoneKind } from '../expiry/editions';
@@ -102,6 +103,24 @@ export function zonesService(
     });
   };
 
+  const insertDraft = async (trx: Knex.Transaction, geometry: GeoJSON.MultiPolygon, props: z.infer<typeof ZoneCreateProps>, actor: string) => {
+    const edition = props.edition ?? deps.defaultEdition;
+    checkKindInEdition(props.kind, edition);
+    const id = crypto.randomUUID();
+    await checkValid(geometry, trx);
+    const countyCode = await repo.countyOf(geometry, trx);
+    await repo.insert(trx, {
+      id, kind: props.kind, name: props.name, reason: props.reason, designatedOn: props.designatedOn ?? todayInShanghai(),
+      edition, countyCode, createdBy: actor, geometry, sample: props.sample,
+    });
+    await relinkZoneCases(trx, id);
+    const row = (await repo.get(id, trx))!;
+    await repo.addHistory(trx, { zoneId: id, version: 1, by: actor, action: 'created', toKind: row.kind, toStatus: 'draft', reason: row.reason, snapshot: snapshot(row) });
+    await audit.record(trx, { actor, action: 'create', entity: 'zone', entityId: id, after: snapshot(row) });
+    const warnings = await nestingWarnings(props.kind, geometry, id, trx);
+    return { feature: zoneFeature(row, null), warnings };
+  };
+
   return {
     repo,
     async list(status?: 'draft' | 'published' | 'lifted') {
@@ -144,23 +163,50 @@ export function zonesService(
     async create(body: unknown, actor: string) {
       const { geometry, properties } = parseFeature(body, parseZoneGeometry, deps.limits);
       const props = parseInput(ZoneCreateProps, properties);
-      const edition = props.edition ?? deps.defaultEdition;
-      checkKindInEdition(props.kind, edition);
-      const id = crypto.randomUUID();
-      return knex.transaction(async (trx) => {
-        await checkValid(geometry, trx);
-        const countyCode = await repo.countyOf(geometry, trx);
-        await repo.insert(trx, {
-          id, kind: props.kind, name: props.name, reason: props.reason, designatedOn: props.designatedOn ?? todayInShanghai(),
-          edition, countyCode, createdBy: actor, geometry, sample: props.sample,
-        });
-        await relinkZoneCases(trx, id);
-        const row = (await repo.get(id, trx))!;
-        await repo.addHistory(trx, { zoneId: id, version: 1, by: actor, action: 'created', toKind: row.kind, toStatus: 'draft', reason: row.reason, snapshot: snapshot(row) });
-        await audit.record(trx, { actor, action: 'create', entity: 'zone', entityId: id, after: snapshot(row) });
-        const warnings = await nestingWarnings(props.kind, geometry, id, trx);
-        return { feature: zoneFeature(row, null), warnings };
+      return knex.transaction((trx) => insertDraft(trx, geometry, props, actor));
+    },
+
+    /**
+     * Imports a FeatureCollection of zones as drafts, all or none: the first bad feature (geometry
+     * or properties) refuses the whole file, with the index of every bad feature.
+     */
+    async importCollection(body: unknown, actor: string) {
+      const parsed = parseFeatureCollection(body, parseZoneGeometry, deps.limits, 2000);
+      const errors: { index: number; code: string; message: string }[] = [];
+      const inputs = parsed.map((f, index) => {
+        const r = ZoneCreateProps.safeParse(f.properties);
+        if (!r.success) errors.push({ index, code: ErrorCode.validation, message: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        return { geometry: f.geometry, props: r.success ? r.data : null };
       });
+      if (errors.length) throw new AppError('feature_collection_invalid', 400, `${errors.length} feature(s) cannot be imported; nothing was imported.`, { errors });
+      const created = await knex.transaction(async (trx) => {
+        const out: { id: string; warnings: ZoneWarning[] }[] = [];
+        for (const [index, f] of inputs.entries()) {
+          try {
+            const { feature, warnings } = await insertDraft(trx, f.geometry, f.props!, actor);
+            out.push({ id: feature.id, warnings });
+          } catch (err) {
+            if (err instanceof AppError) throw new AppError(err.code, err.status, `Feature ${index}: ${err.message} Nothing was imported.`, { index, ...err.details });
+            throw err;
+          }
+        }
+        return out;
+      });
+      return { created: created.map((c) => c.id), warnings: created.flatMap((c) => c.warnings.map((w) => ({ ...w, zoneId: c.id }))) };
+    },
+
+    /** Every zone (or those of one status) as a FeatureCollection to download. */
+    async exportCollection(status?: 'draft' | 'published' | 'lifted') {
+      const rows = await repo.list(status);
+      return {
+        type: 'FeatureCollection' as const,
+        features: rows.map((r) => ({
+          type: 'Feature' as const,
+          id: r.id,
+          geometry: JSON.parse(r.geometry),
+          properties: { kind: r.kind, name: r.name, reason: r.reason, designatedOn: r.designated_on, edition: r.edition, status: r.status, sample: r.sample },
+        })),
+      };
     },
 
     /**

@@ -1,0 +1,63 @@
+import type { Knex } from 'knex';
+
+/** Tile grid constants shared by the SQL and the in-process tiler, so both cut tiles alike. */
+export const TILE_EXTENT = 4096;
+/** Pixels (of TILE_EXTENT) kept around a tile so polygon edges meet without seams. */
+export const TILE_BUFFER = 64;
+/** The vector tile layer every zones tile carries. */
+export const ZONES_LAYER = 'zones';
+
+/** The public properties of one zone as a tile carries them, in the snapshot's order. */
+export interface TileZone {
+  id: string;
+  kind: string;
+  name: string;
+  nextChangeOn: string | null;
+}
+
+/** SQL for the zones vector tiles (PostgreSQL only: PGlite's PostGIS is built without protobuf). */
+export function tilesRepo(knex: Knex) {
+  return {
+    /**
+     * One Mapbox Vector Tile of the given zones (the zones in force, as the public snapshot has
+     * them) cut by PostGIS. Properties come from the snapshot, so the tile says what the public
+     * map says, and only the geometry is read from the table. Empty bytes when no zone reaches it.
+     */
+    async zonesTile(z: number, x: number, y: number, zones: TileZone[]): Promise<Buffer> {
+      if (zones.length === 0) return Buffer.alloc(0);
+      const res = await knex.raw(
+        `SELECT ST_AsMVT(t, ?, ?, 'geom') AS tile
+         FROM (
+           SELECT s.id::text AS id, s.kind, s.name, nullif(s.next_change_on, '') AS "nextChangeOn",
+                  ST_AsMVTGeom(ST_Transform(zones.geom, 3857), ST_TileEnvelope(?, ?, ?), ?, ?, true) AS geom
+           FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) AS s (id, kind, name, next_change_on)
+           JOIN zones ON zones.id = s.id
+           -- The tile (with its buffer) goes back to the table's SRID instead of every zone going
+           -- to 3857: '&&' on the stored geometry is what the GiST index answers, and zones whose
+           -- box misses the tile are dropped before the costly transform and clip.
+           WHERE zones.geom && ST_Transform(ST_TileEnvelope(?, ?, ?, margin => ?), 4326)
+         ) t
+         WHERE t.geom IS NOT NULL`,
+        [
+          ZONES_LAYER,
+          TILE_EXTENT,
+          z, x, y,
+          TILE_EXTENT,
+          TILE_BUFFER,
+          zones.map((zone) => zone.id),
+          zones.map((zone) => zone.kind),
+          zones.map((zone) => zone.name),
+          // '' stands for "no change foreseen" (a null in a bound text[] is not typed by knex);
+          // ST_AsMVT leaves a null property out, as the in-process tiler does.
+          zones.map((zone) => zone.nextChangeOn ?? ''),
+          z, x, y,
+          TILE_BUFFER / TILE_EXTENT,
+        ],
+      );
+      const tile = res.rows[0]?.tile as Buffer | null | undefined;
+      return tile ?? Buffer.alloc(0);
+    },
+  };
+}
+
+export type TilesRepo = ReturnType<typeof tilesRepo>;

@@ -1,0 +1,240 @@
+// Vector tiles of the zones in force, for the public map when the zones are too many to send as
+// one GeoJSON document. A tile shows exactly what GET /api/public/zones shows: it is cut from
+// the same cached snapshot, and tiles are cached per snapshot, so a publication or an expiry
+// transition (a new snapshot, a new ETag) makes every cached tile unreachable at once.
+
+import crypto from 'node:crypto';
+import zlib from 'node:zlib';
+import GeoJSONVT from 'geojson-vt';
+import vtPbf from 'vt-pbf';
+import type { Database } from '../db/database';
+import { AppError } from '../errors';
+import type { PublicSnapshot } from '../public/public.service';
+import { TILE_BUFFER, TILE_EXTENT, ZONES_LAYER, tilesRepo, type TileZone } from './tiles.repo';
+
+/** Stable error codes of the tile endpoint. */
+export const TileErrorCode = {
+  zoomOutOfRange: 'tile_zoom_out_of_range',
+  coordinateOutOfRange: 'tile_coordinate_out_of_range',
+} as const;
+
+/** Highest zoom served: building level (about 0.15 m per tile unit at Liaocheng's latitude). */
+export const MAX_TILE_ZOOM = 20;
+
+/** A tile address in the XYZ (slippy map) scheme. */
+export interface TileCoordinates {
+  z: number;
+  x: number;
+  y: number;
+}
+
+/** A tile ready to send. */
+export interface ZonesTile {
+  /** Weak: the same tile is sent gzipped or not. */
+  etag: string;
+  /** Mapbox Vector Tile bytes; empty when no zone reaches the tile. */
+  mvt: Buffer;
+  /** The gzip bytes, computed once per cached tile. */
+  gzip(): Buffer;
+}
+
+/** Bounds of the tile cache. */
+export interface TileCacheLimits {
+  /** @defaultValue 20000 */
+  maxTiles: number;
+  /** Bytes of MVT and gzip kept together. @defaultValue 64 MiB */
+  maxBytes: number;
+}
+
+const DEFAULT_LIMITS: TileCacheLimits = { maxTiles: 20_000, maxBytes: 64 * 1024 * 1024 };
+
+/**
+ * geojson-vt keeps every tile it ever cut; past this many the in-process index is dropped and
+ * rebuilt on the next request, so its memory stays bounded like the tile cache.
+ */
+const MAX_GEOJSON_VT_TILES = 20_000;
+
+const DIGITS = /^\d{1,8}$/;
+
+/**
+ * Reads z/x/y from the path: z an integer 0–{@link MAX_TILE_ZOOM}, x and y integers 0…2^z−1.
+ * Throws 400 `tile_zoom_out_of_range` or `tile_coordinate_out_of_range`.
+ */
+export function parseTileCoordinates(z: string, x: string, y: string): TileCoordinates {
+  const zoom = DIGITS.test(z) ? Number(z) : NaN;
+  if (!(zoom >= 0 && zoom <= MAX_TILE_ZOOM)) {
+    throw new AppError(TileErrorCode.zoomOutOfRange, 400, `z must be a whole number from 0 to ${MAX_TILE_ZOOM}.`, { z, maxZoom: MAX_TILE_ZOOM });
+  }
+  const max = 2 ** zoom - 1;
+  const column = DIGITS.test(x) ? Number(x) : NaN;
+  const row = DIGITS.test(y) ? Number(y) : NaN;
+  if (!(column >= 0 && column <= max && row >= 0 && row <= max)) {
+    throw new AppError(TileErrorCode.coordinateOutOfRange, 400, `x and y must be whole numbers from 0 to ${max} at zoom ${zoom}.`, { z: zoom, x, y, max });
+  }
+  return { z: zoom, x: column, y: row };
+}
+
+/** Longitude/latitude box of a tile grown by `buffer` tile units on each side (Web Mercator). */
+export function tileBounds({ z, x, y }: TileCoordinates, buffer = 0): [number, number, number, number] {
+  const n = 2 ** z;
+  const grow = buffer / TILE_EXTENT;
+  const lon = (column: number) => (column / n) * 360 - 180;
+  const lat = (row: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * row) / n))) * 180) / Math.PI;
+  return [
+    Math.max(-180, lon(x - grow)),
+    Math.max(-85.0511287798066, lat(y + 1 + grow)),
+    Math.min(180, lon(x + 1 + grow)),
+    Math.min(85.0511287798066, lat(y - grow)),
+  ];
+}
+
+interface CachedTile {
+  mvt: Buffer;
+  gzipped: Buffer | null;
+}
+
+/** What is derived once per public snapshot: its tiles, and for the embedded backend its tiler. */
+interface SnapshotTiles {
+  snapshot: PublicSnapshot;
+  /** Least recently used first (Map order; a hit re-inserts). */
+  tiles: Map<string, CachedTile>;
+  building: Map<string, Promise<CachedTile>>;
+  bytes: number;
+  tiler: GeoJSONVT | null;
+}
+
+/** Dependencies of the tile service. */
+export interface TilesDeps {
+  db: Pick<Database, 'kind' | 'reader'>;
+  /** The cached snapshot of the zones in force. */
+  zones: () => Promise<PublicSnapshot>;
+  limits?: Partial<TileCacheLimits>;
+}
+
+/**
+ * Zones tiles. On PostgreSQL PostGIS cuts them (ST_AsMVT); the embedded PGlite's PostGIS has no
+ * protobuf support, so there geojson-vt and vt-pbf cut them in process from the snapshot.
+ */
+export function tilesService(deps: TilesDeps) {
+  const repo = tilesRepo(deps.db.reader);
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  let current: SnapshotTiles | null = null;
+
+  const forSnapshot = (snapshot: PublicSnapshot): SnapshotTiles => {
+    if (current?.snapshot !== snapshot) current = { snapshot, tiles: new Map(), building: new Map(), bytes: 0, tiler: null };
+    return current;
+  };
+
+  /** The zones whose bounding box reaches the tile, from the snapshot's index. */
+  const candidates = (snapshot: PublicSnapshot, coords: TileCoordinates): TileZone[] => {
+    if (!snapshot.index) return [];
+    const [minLon, minLat, maxLon, maxLat] = tileBounds(coords, TILE_BUFFER);
+    return snapshot.index
+      .search(minLon, minLat, maxLon, maxLat)
+      .sort((a, b) => a - b)
+      .map((i) => {
+        const { id, kind, name, nextChangeOn } = snapshot.features[i].properties;
+        return { id, kind, name, nextChangeOn };
+      });
+  };
+
+  const cutInProcess = (entry: SnapshotTiles, { z, x, y }: TileCoordinates): Buffer => {
+    if (!entry.tiler || entry.tiler.tileCoords.length > MAX_GEOJSON_VT_TILES) {
+      entry.tiler = new GeoJSONVT(
+        {
+          type: 'FeatureCollection',
+          // No feature id: MVT ids are integers and zone ids are UUIDs; the id travels as a property.
+          features: entry.snapshot.features.map((f) => ({
+            type: 'Feature' as const,
+            geometry: f.geometry,
+            properties: { id: f.properties.id, kind: f.properties.kind, name: f.properties.name, nextChangeOn: f.properties.nextChangeOn },
+          })),
+        },
+        { maxZoom: MAX_TILE_ZOOM, extent: TILE_EXTENT, buffer: TILE_BUFFER },
+      );
+    }
+    const tile = entry.tiler.getTile(z, x, y);
+    if (!tile || tile.features.length === 0) return Buffer.alloc(0);
+    const bytes = vtPbf.fromGeojsonVt({ [ZONES_LAYER]: tile }, { version: 2, extent: TILE_EXTENT });
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  };
+
+  const build = async (entry: SnapshotTiles, coords: TileCoordinates): Promise<CachedTile> => {
+    const zones = candidates(entry.snapshot, coords);
+    // Most of the map has no zone: those tiles never reach the database.
+    if (zones.length === 0) return { mvt: Buffer.alloc(0), gzipped: null };
+    const mvt = deps.db.kind === 'postgres' ? await repo.zonesTile(coords.z, coords.x, coords.y, zones) : cutInProcess(entry, coords);
+    return { mvt, gzipped: null };
+  };
+
+  const remember = (entry: SnapshotTiles, key: string, tile: CachedTile) => {
+    entry.tiles.set(key, tile);
+    entry.bytes += tile.mvt.length;
+    for (const [oldKey, old] of entry.tiles) {
+      if (entry.tiles.size <= limits.maxTiles && entry.bytes <= limits.maxBytes) break;
+      if (old === tile) break;
+      entry.tiles.delete(oldKey);
+      entry.bytes -= old.mvt.length + (old.gzipped?.length ?? 0);
+    }
+  };
+
+  const tileAt = async (entry: SnapshotTiles, key: string, coords: TileCoordinates): Promise<CachedTile> => {
+    const cached = entry.tiles.get(key);
+    if (cached) {
+      entry.tiles.delete(key);
+      entry.tiles.set(key, cached);
+      return cached;
+    }
+    // Concurrent requests for one tile share one build.
+    let pending = entry.building.get(key);
+    if (!pending) {
+      pending = build(entry, coords);
+      entry.building.set(key, pending);
+      pending
+        .then((tile) => {
+          if (current === entry) remember(entry, key, tile);
+        })
+        .catch(() => undefined)
+        .finally(() => entry.building.delete(key));
+    }
+    return pending;
+  };
+
+  return {
+    /**
+     * The tile at `coords` of the zones in force, or only its ETag when `ifNoneMatch` names it
+     * (the 304 path builds nothing).
+     */
+    async tile(coords: TileCoordinates, ifNoneMatch?: string): Promise<{ notModified: true; etag: string } | ({ notModified: false } & ZonesTile)> {
+      const snapshot = await deps.zones();
+      const key = `${coords.z}/${coords.x}/${coords.y}`;
+      const etag = `W/"${crypto.createHash('sha1').update(snapshot.etag).update(key).digest('base64url')}"`;
+      if (ifNoneMatch && matchesEtag(ifNoneMatch, etag)) return { notModified: true, etag };
+      const entry = forSnapshot(snapshot);
+      const tile = await tileAt(entry, key, coords);
+      return {
+        notModified: false,
+        etag,
+        mvt: tile.mvt,
+        gzip: () => {
+          if (!tile.gzipped) {
+            tile.gzipped = zlib.gzipSync(tile.mvt, { level: 6 });
+            if (entry.tiles.get(key) === tile) entry.bytes += tile.gzipped.length;
+          }
+          return tile.gzipped;
+        },
+      };
+    },
+  };
+}
+
+/** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored. */
+function matchesEtag(header: string, etag: string): boolean {
+  const opaque = etag.replace(/^W\//, '');
+  return header.split(',').some((candidate) => {
+    const value = candidate.trim();
+    return value === '*' || value.replace(/^W\//, '') === opaque;
+  });
+}
+
+export type TilesService = ReturnType<typeof tilesService>;
