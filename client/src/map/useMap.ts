@@ -37,6 +37,18 @@ export const LIAOCHENG_BOUNDS: [[number, number], [number, number]] = [
 
 export type StyleInstaller = (map: MapLibreMap) => void;
 
+declare global {
+  interface Window {
+    /**
+     * Read-only debug handle on the page's map, for the browser tests (tests/browser/) and for
+     * people inspecting the map from the devtools console: they ask MapLibre what it actually
+     * drew (`queryRenderedFeatures`) and where a place is on screen (`project`). The app itself
+     * never reads it; it is set while a map is mounted and cleared when that map goes.
+     */
+    riskZoneMap?: MapLibreMap;
+  }
+}
+
 export interface UseMapOptions {
   style: () => StyleSpecification;
   center?: LngLatLike;
@@ -116,6 +128,7 @@ export function useMap(container: Ref<HTMLElement | null>, options: UseMapOption
       keyboard: true,
     });
     map.value = markRaw(created);
+    window.riskZoneMap = created;
     created.getCanvas().setAttribute('aria-label', options.ariaLabel?.() ?? 'map');
     created.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     created.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
@@ -128,6 +141,7 @@ export function useMap(container: Ref<HTMLElement | null>, options: UseMapOption
   });
 
   onBeforeUnmount(() => {
+    if (window.riskZoneMap === map.value) delete window.riskZoneMap;
     map.value?.remove();
     map.value = null;
     styleReady.value = false;
