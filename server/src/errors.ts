@@ -61,6 +61,10 @@ export function translateDatabaseError(err: unknown): AppError | null {
     case '22008':
     case '22003':
       return new AppError(ErrorCode.validation, 400, 'A value is out of range or malformed.');
+    case '22021':
+    case '22P05':
+      // PostgreSQL text and jsonb cannot hold U+0000; the value is the caller's, not our failure.
+      return new AppError(ErrorCode.validation, 400, 'A text contains a character that cannot be stored (U+0000).');
     case 'XX000':
       // PostGIS reports geometry parse failures as internal errors with a recognisable text.
       if (/geojson|geometry|parse error|invalid/i.test(msg)) {

@@ -24,7 +24,7 @@ const tileOf = (lon: number, lat: number, z: number) => {
 const pathOf = ({ z, x, y }: { z: number; x: number; y: number }) => `/tiles/zones/${z}/${x}/${y}.mvt`;
 
 /** The zones layer's features as plain property objects; [] for a tile without the layer. */
-const zonesIn = (bytes: Buffer) => {
+const zonesIn = (bytes: Buffer): Record<string, unknown>[] => {
   const layer = new VectorTile(new Pbf(bytes)).layers.zones;
   if (!layer) return [];
   return Array.from({ length: layer.length }, (_, i) => ({ type: layer.feature(i).type, ...layer.feature(i).properties }));

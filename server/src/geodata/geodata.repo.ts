@@ -113,7 +113,9 @@ export function geodataRepo(knex: Knex) {
             [c.id, c.name, c.road, c.direction, c.pointLeader, c.phone, c.sample, json(c.geometry)],
           );
         }
-        await roadsRepo(trx).replaceAll(trx, set.roads);
+        // Roads imported from OpenStreetMap are the real network: the sample roads never replace them.
+        const imported = await trx('roads').whereNotNull('osm_way_id').first('id');
+        if (!imported) await roadsRepo(trx).replaceAll(trx, set.roads);
         await trx.raw(
           `INSERT INTO app_state (key, value) VALUES ('geodata', ?::jsonb)
            ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()`,

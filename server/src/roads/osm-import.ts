@@ -231,6 +231,7 @@ export interface OsmReadProgress {
   done: boolean;
 }
 
+/** What to import from a file. */
 export interface OsmImportOptions {
   /** Roads are kept inside this box (`[minLon, minLat, maxLon, maxLat]`); the CLI defaults it to SERVICE_AREA. */
   bbox: LonLatBox;

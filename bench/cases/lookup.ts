@@ -1,0 +1,164 @@
+/**
+ * "Am I in a zone?": GET /api/public/lookup at random points (50 connections), against a minimal
+ * node:http handler running one ST_Intersects query per request. Then the zone ids the public
+ * service's own lookup finds (called directly, not over HTTP) are compared with PostGIS's
+ * ST_Intersects on random points and on points on and beside zone boundaries.
+ */
+import pg from 'pg';
+import type { BenchContext } from '../lib/context';
+import { expectStatuses, runLoad } from '../lib/load';
+import { startNodeProcess } from '../lib/processes';
+import { openContext } from '../lib/databases';
+import { BENCH_AREA } from '../lib/dataset';
+import { seededRandom } from '../lib/road-network';
+import { atLeastTimes, below, fmt, type CaseResult, type ResultRow } from '../lib/report';
+
+/** Seeded random points in the area, 6 decimals like a phone's position. */
+export function randomPoints(count: number, seed: number): [number, number][] {
+  const random = seededRandom(seed);
+  const [minLon, minLat, maxLon, maxLat] = BENCH_AREA;
+  return Array.from({ length: count }, () => [
+    Math.round((minLon + random() * (maxLon - minLon)) * 1e6) / 1e6,
+    Math.round((minLat + random() * (maxLat - minLat)) * 1e6) / 1e6,
+  ]);
+}
+
+/**
+ * Points on and next to zone boundaries: vertices, edge midpoints, and points 1e-7° (about 1 cm)
+ * inside and outside an edge's midpoint.
+ */
+function boundaryPoints(rings: [number, number][][], count: number, seed: number): [number, number][] {
+  const random = seededRandom(seed);
+  const points: [number, number][] = [];
+  while (points.length < count && rings.length > 0) {
+    const ring = rings[Math.floor(random() * rings.length)];
+    const k = Math.floor(random() * (ring.length - 1));
+    const [ax, ay] = ring[k];
+    const [bx, by] = ring[k + 1];
+    const mx = (ax + bx) / 2;
+    const my = (ay + by) / 2;
+    const length = Math.hypot(bx - ax, by - ay) || 1;
+    // The rings run counter-clockwise (RFC 7946 winding), so the left normal points inside.
+    const nx = -(by - ay) / length;
+    const ny = (bx - ax) / length;
+    switch (points.length % 4) {
+      case 0: points.push([ax, ay]); break;
+      case 1: points.push([mx, my]); break;
+      case 2: points.push([mx + nx * 1e-7, my + ny * 1e-7]); break;
+      default: points.push([mx - nx * 1e-7, my - ny * 1e-7]);
+    }
+  }
+  return points;
+}
+
+/** Zone ids per point by ST_Intersects, in batches (one statement each). */
+async function postgisZoneIds(databaseUrl: string, points: [number, number][]): Promise<string[][]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const result: string[][] = points.map(() => []);
+  try {
+    for (let start = 0; start < points.length; start += 20_000) {
+      const batch = points.slice(start, start + 20_000);
+      const res = await client.query(
+        `SELECT p.i::int AS i, z.id::text AS id
+         FROM unnest($1::float8[], $2::float8[]) WITH ORDINALITY AS p (lon, lat, i)
+         JOIN zones z ON z.status = 'published' AND ST_Intersects(z.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326))`,
+        [batch.map((p) => p[0]), batch.map((p) => p[1])],
+      );
+      for (const row of res.rows) result[start + row.i - 1].push(row.id);
+    }
+  } finally {
+    await client.end();
+  }
+  return result.map((ids) => ids.sort());
+}
+
+export async function lookupCase(ctx: BenchContext): Promise<CaseResult> {
+  const { options, log, service } = ctx;
+  const rows: ResultRow[] = [];
+  const notes: CaseResult['notes'] = [];
+  const loadPoints = randomPoints(10_000, 4242).map(([lon, lat]) => `?lon=${lon}&lat=${lat}`);
+
+  log('  service: /api/public/lookup …');
+  const ours = await runLoad({ url: service.url, paths: loadPoints.map((q) => `/api/public/lookup${q}`), connections: options.connections, durationS: options.durationS });
+  expectStatuses('lookup', ours, [200]);
+
+  const reference = await startNodeProcess('lookup-reference-process.ts', { DATABASE_URL: ctx.databaseUrl }, 'lookup reference');
+  let ref;
+  try {
+    log('  reference: node:http + one ST_Intersects per request …');
+    ref = await runLoad({ url: reference.url, paths: loadPoints.map((q) => `/${q}`), connections: options.connections, durationS: options.durationS });
+    expectStatuses('lookup reference', ref, [200]);
+  } finally {
+    await reference.stop();
+  }
+  const name = `"am I in a zone" (GET /api/public/lookup, random points, ${options.connections} connections)`;
+  rows.push({
+    case: name,
+    project: `${fmt(ours.requestsPerSec, 'req/s')} (p50 ${fmt(ours.p50, 'ms')}, p99 ${fmt(ours.p99, 'ms')})`,
+    reference: `node:http + ST_Intersects (GiST), pool 10: ${fmt(ref.requestsPerSec, 'req/s')} (p99 ${fmt(ref.p99, 'ms')})`,
+    goal: '≥ 3× its req/s',
+    ...atLeastTimes(ours.requestsPerSec, ref.requestsPerSec, 3),
+  });
+  rows.push({
+    case: `"am I in a zone": p99 latency (${options.connections} connections)`,
+    project: `p99 ${fmt(ours.p99, 'ms')}`,
+    reference: `p99 ${fmt(ref.p99, 'ms')}`,
+    ratio: '—',
+    goal: 'p99 < 10 ms',
+    ...below(ours.p99, 10, 'ms'),
+  });
+  notes.push({
+    case: name,
+    text: 'besides the zones, each lookup answers the county, the three nearest designated hospitals and the township hotline: three PostgreSQL queries per request (the zones themselves come from the in-memory index); the reference answers the zones only, with one query.',
+  });
+
+  // Agreement with PostGIS: the public service's lookup logic, called in this process.
+  const app = await openContext({ databaseUrl: ctx.databaseUrl });
+  try {
+    const snapshot = await app.services.public.zones();
+    const rings = snapshot.features.flatMap((f) => f.geometry.coordinates.map((polygon) => polygon[0] as [number, number][]));
+    const total = options.sizes.lookupCheckPoints;
+    const points = [...randomPoints(Math.ceil(total / 2), 777), ...boundaryPoints(rings, Math.floor(total / 2), 778)];
+    log(`  agreement with ST_Intersects on ${points.length.toLocaleString('en')} points …`);
+    const t0 = performance.now();
+    const expected = await postgisZoneIds(ctx.databaseUrl, points);
+    const postgisMs = performance.now() - t0;
+    const found: string[][] = new Array(points.length);
+    let outside = 0;
+    let next = 0;
+    const t1 = performance.now();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < points.length) {
+          const i = next++;
+          const answer = await app.services.public.lookup({ lon: points[i][0], lat: points[i][1], crs: 'wgs84' });
+          if (!answer.inServiceArea) outside++;
+          found[i] = answer.zones.map((z) => z.id).sort();
+        }
+      }),
+    );
+    const lookupMs = performance.now() - t1;
+    const disagreements: string[] = [];
+    points.forEach((p, i) => {
+      if (found[i].join() !== expected[i].join()) disagreements.push(`(${p[0]}, ${p[1]}): lookup [${found[i].join(', ')}] vs ST_Intersects [${expected[i].join(', ')}]`);
+    });
+    rows.push({
+      case: `"am I in a zone": agreement with ST_Intersects on ${points.length.toLocaleString('en')} points (half random, half on or 1 cm from boundaries)`,
+      project: `${disagreements.length} disagreements`,
+      reference: 'PostGIS ST_Intersects',
+      ratio: '—',
+      goal: 'zero disagreements',
+      met: disagreements.length === 0,
+      margin: disagreements.length === 0 ? 'met' : `not met: ${disagreements.length} of ${points.length.toLocaleString('en')} points (${fmt((100 * disagreements.length) / points.length)} %)`,
+    });
+    notes.push({
+      case: 'lookup agreement',
+      text: `service lookup logic ${fmt(points.length / (lookupMs / 1000), 'points/s')} (8 at a time), PostGIS batch ${fmt(points.length / (postgisMs / 1000), 'points/s')}; ${outside} points fell outside every county.` +
+        (disagreements.length ? ` First disagreements: ${disagreements.slice(0, 3).join('; ')}.` : ''),
+    });
+  } finally {
+    await app.db.close();
+  }
+  return { rows, notes };
+}

@@ -1,0 +1,86 @@
+/**
+ * Publishing a bulletin of 50 zones, until the public map of every server process shows them:
+ * two service processes on the same database; the bulletin is published through one, and both
+ * are polled (GET /api/public/zones with If-None-Match) until each returns the new zones.
+ */
+import zlib from 'node:zlib';
+import { todayInShanghai } from '../../server/src/shared/dates';
+import type { BenchContext } from '../lib/context';
+import { BENCH_DESIGNER, serviceEnv } from '../lib/databases';
+import { generateBenchZones } from '../lib/dataset';
+import { rawGet } from '../lib/http';
+import { startNodeProcess, type StartedProcess } from '../lib/processes';
+import { below, fmt, type CaseResult, type ResultRow } from '../lib/report';
+
+async function post(url: string, body: unknown, cookie = ''): Promise<{ status: number; json: any; cookie: string }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null, cookie: res.headers.get('set-cookie')?.split(';')[0] ?? cookie };
+}
+
+/** Polls one process's public map until it holds every id; returns when (ms since `t0`). */
+async function currentAt(service: StartedProcess, etag: string, ids: string[], t0: number): Promise<{ ms: number; polls: number }> {
+  let polls = 0;
+  let known = etag;
+  for (;;) {
+    polls++;
+    const res = await rawGet(`${service.url}/api/public/zones`, { 'accept-encoding': 'gzip', 'if-none-match': known });
+    if (res.status === 200) {
+      const features = JSON.parse(zlib.gunzipSync(res.body).toString()).features as { id: string }[];
+      const shown = new Set(features.map((f) => f.id));
+      if (ids.every((id) => shown.has(id))) return { ms: performance.now() - t0, polls };
+      known = String(res.headers.etag);
+    } else if (res.status !== 304) {
+      throw new Error(`GET /api/public/zones answered ${res.status}`);
+    }
+    if (performance.now() - t0 > 120_000) throw new Error('the new zones did not appear within 120 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export async function publishCase(ctx: BenchContext): Promise<CaseResult> {
+  const { log, options } = ctx;
+  const rows: ResultRow[] = [];
+  const notes: CaseResult['notes'] = [];
+  const env = serviceEnv({ databaseUrl: ctx.databaseUrl });
+  log('  starting two service processes on the same database …');
+  const [a, b] = await Promise.all([startNodeProcess('service-process.ts', env, 'service A'), startNodeProcess('service-process.ts', env, 'service B')]);
+  try {
+    const etags = await Promise.all([a, b].map(async (s) => String((await rawGet(`${s.url}/api/public/zones`, { 'accept-encoding': 'gzip' })).headers.etag)));
+    const login = await post(`${a.url}/api/auth/login`, BENCH_DESIGNER);
+    if (login.status !== 200) throw new Error(`login: ${login.status} ${JSON.stringify(login.json)}`);
+    const zones = generateBenchZones(options.sizes.bulletinZones, todayInShanghai(), 5050, '基准测试通告样本区');
+    const ids: string[] = [];
+    for (const zone of zones) {
+      const created = await post(`${a.url}/api/zones`, {
+        type: 'Feature',
+        geometry: { type: 'Polygon', coordinates: [zone.ring] },
+        properties: { kind: zone.kind, name: zone.name, reason: 'synthetic benchmark zone', edition: zone.edition },
+      }, login.cookie);
+      if (created.status !== 201) throw new Error(`POST /api/zones: ${created.status} ${JSON.stringify(created.json)}`);
+      ids.push(created.json.id);
+    }
+    log(`  publishing a bulletin of ${ids.length} zones through A, polling A and B …`);
+    const t0 = performance.now();
+    const published = post(`${a.url}/api/bulletins`, { zoneIds: ids, title: '关于划定风险区域的通告（基准测试样本 synthetic）' }, login.cookie).then((r) => ({ ...r, ms: performance.now() - t0 }));
+    const [onA, onB, response] = await Promise.all([currentAt(a, etags[0], ids, t0), currentAt(b, etags[1], ids, t0), published]);
+    if (response.status !== 201) throw new Error(`POST /api/bulletins: ${response.status} ${JSON.stringify(response.json)}`);
+    const both = Math.max(onA.ms, onB.ms);
+    rows.push({
+      case: `publishing a bulletin of ${ids.length} zones until both server processes show them`,
+      project: `${fmt(both, 'ms')} (A ${fmt(onA.ms, 'ms')}, B ${fmt(onB.ms, 'ms')})`,
+      reference: '—',
+      ratio: '—',
+      goal: '< 200 ms',
+      ...below(both, 200, 'ms'),
+    });
+    notes.push({
+      case: 'publishing',
+      text: `POST /api/bulletins answered after ${fmt(response.ms, 'ms')} (it also runs the expiry over every zone, as publishing does); ` +
+        `process B learns of the change through PostgreSQL LISTEN/NOTIFY and rebuilds its map; ${onA.polls + onB.polls} polls.`,
+    });
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+  return { rows, notes };
+}

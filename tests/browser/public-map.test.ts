@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { LayerId } from '../../client/src/map/ids';
+import { Client, loginAs, startTestServer, type TestServer } from '../helpers/server';
+import {
+  chromiumForTests,
+  ensureClientBuilt,
+  launchBrowser,
+  openPage,
+  renderedFeatures,
+  saveScreenshot,
+  screenPoint,
+  waitForMapIdle,
+  waitForRenderedFeature,
+} from './helpers';
+
+const chromiumPath = chromiumForTests();
+
+/** A square in central 东昌府区 (lon/lat of its south-west corner, side in degrees). */
+const square = (lon: number, lat: number, side: number) => ({
+  type: 'Polygon',
+  coordinates: [[[lon, lat], [lon + side, lat], [lon + side, lat + side], [lon, lat + side], [lon, lat]]],
+});
+
+const CONTROLLED = { name: '东昌府区测试社区管控区', geometry: square(115.95, 36.42, 0.01) };
+const SEALED = { name: '东昌府区测试社区3号楼封控区', geometry: square(115.953, 36.423, 0.002) };
+/** The middle of the sealed zone, which lies inside the controlled zone. */
+const SEALED_CENTRE: [number, number] = [115.954, 36.424];
+
+/** What a public visitor is told to do in each zone (seed 001, DOMAIN.md). */
+const SEALED_MEASURES = '区域封闭、足不出户、服务上门';
+const CONTROLLED_MEASURES = '人不出区、严禁聚集';
+
+interface PublishedZones {
+  controlledId: string;
+  sealedId: string;
+}
+
+/** Creates the two zones through the API and publishes them as one bulletin. */
+async function publishZones(base: string): Promise<PublishedZones> {
+  const designer = await loginAs(base, 'designer1');
+  const ids: string[] = [];
+  for (const [kind, zone] of [['controlled', CONTROLLED], ['sealed', SEALED]] as const) {
+    const created = await designer.post('/api/zones', {
+      type: 'Feature',
+      geometry: zone.geometry,
+      properties: { kind, name: zone.name, reason: '浏览器测试：公众地图' },
+    });
+    if (created.status !== 201) throw new Error(`zone not created: ${created.status} ${created.text}`);
+    ids.push(created.body.id);
+  }
+  const bulletin = await designer.post('/api/bulletins', { zoneIds: ids, title: '关于划定测试社区风险区域的通告' });
+  if (bulletin.status !== 201) throw new Error(`bulletin not published: ${bulletin.status} ${bulletin.text}`);
+  return { controlledId: ids[0], sealedId: ids[1] };
+}
+
+/** Opens the public map and waits until its zones are listed and the map has settled. */
+async function openPublicMap(browser: Browser, base: string): Promise<{ page: Page; errors: string[] }> {
+  const opened = await openPage(browser);
+  await opened.page.goto(`${base}/`);
+  await expect.poll(() => opened.page.getByTestId('zone-count').innerText()).toBe('2');
+  await waitForMapIdle(opened.page);
+  return opened;
+}
+
+/** The digits a tel: link dials for the first number of a phone field. */
+const dialOf = (phone: string) => `tel:${phone.split(/[/、,，;；\s]+/)[0].replace(/[^\d+]/g, '')}`;
+
+describe.skipIf(!chromiumPath)('public risk map in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let zones: PublishedZones;
+  beforeAll(async () => {
+    await ensureClientBuilt();
+    server = await startTestServer('pglite');
+    zones = await publishZones(server.url);
+    browser = await launchBrowser(chromiumPath!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('lists the zones in force and draws both on the map once one is chosen with the keyboard', async () => {
+    const { page, errors } = await openPublicMap(browser, server.url);
+    const items = page.getByTestId('zone-list-item');
+    // Sealed zones come first in the list.
+    await expect(items.nth(0).innerText()).resolves.toContain(SEALED.name);
+    await expect(items.nth(1).innerText()).resolves.toContain(CONTROLLED.name);
+    await expect(items.nth(1).innerText()).resolves.toContain(CONTROLLED_MEASURES);
+
+    await items.nth(0).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect(items.nth(1).getAttribute('aria-pressed')).resolves.toBe('true');
+
+    // The camera fits the controlled zone; MapLibre then draws both zones there.
+    await expect(waitForRenderedFeature(page, LayerId.zoneFill, 'id', zones.controlledId)).resolves.toMatchObject({
+      kind: 'controlled',
+      name: CONTROLLED.name,
+    });
+    await expect(waitForRenderedFeature(page, LayerId.zoneFill, 'id', zones.sealedId)).resolves.toMatchObject({
+      kind: 'sealed',
+      name: SEALED.name,
+    });
+    await waitForMapIdle(page);
+    await saveScreenshot(page, 'public-zones');
+
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('answers "am I in a zone?" for a click inside the sealed zone with both zones\' measures, hospitals to call and the hotline', async () => {
+    const { page, errors } = await openPublicMap(browser, server.url);
+    await page.getByTestId('zone-list-item').filter({ hasText: SEALED.name }).click();
+    await waitForRenderedFeature(page, LayerId.zoneFill, 'id', zones.sealedId);
+    await waitForMapIdle(page);
+
+    await page.getByTestId('tab-lookup').click();
+    const inside = await screenPoint(page, SEALED_CENTRE);
+    await page.mouse.click(inside.x, inside.y);
+    const result = page.getByTestId('lookup-result');
+    await result.waitFor();
+
+    const answered = page.getByTestId('lookup-zone');
+    await expect(answered.count()).resolves.toBe(2);
+    const zoneTexts = await answered.allInnerTexts();
+    expect(zoneTexts.find((text) => text.includes(SEALED.name))).toContain(SEALED_MEASURES);
+    expect(zoneTexts.find((text) => text.includes(CONTROLLED.name))).toContain(CONTROLLED_MEASURES);
+
+    // The panel shows what the service answers for the clicked place: its hospitals and hotline.
+    const lon = await page.getByTestId('lookup-lon').inputValue();
+    const lat = await page.getByTestId('lookup-lat').inputValue();
+    const answer = (await new Client(server.url).get(`/api/public/lookup?lon=${lon}&lat=${lat}`)).body;
+    expect(answer.zones.map((zone: { id: string }) => zone.id).sort()).toEqual([zones.controlledId, zones.sealedId].sort());
+    expect(answer.hospitals.length).toBeGreaterThan(0);
+    const hospitals = page.getByTestId('lookup-hospital');
+    await expect(hospitals.count()).resolves.toBe(answer.hospitals.length);
+    for (const [index, hospital] of answer.hospitals.entries()) {
+      const item = hospitals.nth(index);
+      await expect(item.innerText()).resolves.toContain(hospital.name);
+      if (hospital.phone) await expect(item.locator('a[href^="tel:"]').first().getAttribute('href')).resolves.toBe(dialOf(hospital.phone));
+    }
+    const hotline = page.getByTestId('lookup-hotline');
+    await expect(hotline.innerText()).resolves.toContain(answer.hotline.county);
+    await expect(hotline.locator('a[href^="tel:"]').first().getAttribute('href')).resolves.toBe(dialOf(answer.hotline.phones[0]));
+    await saveScreenshot(page, 'public-lookup-click');
+
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('answers "am I in a zone?" for typed coordinates and marks the place on the map', async () => {
+    const { page, errors } = await openPublicMap(browser, server.url);
+    await page.getByTestId('tab-lookup').click();
+    await page.getByTestId('lookup-lon').click();
+    await page.keyboard.type(String(SEALED_CENTRE[0]));
+    await page.getByTestId('lookup-lat').click();
+    await page.keyboard.type(String(SEALED_CENTRE[1]));
+    await page.keyboard.press('Enter');
+
+    await page.getByTestId('lookup-result').waitFor();
+    await expect(page.getByTestId('lookup-zone').filter({ hasText: SEALED.name }).innerText()).resolves.toContain(SEALED_MEASURES);
+    // The map flies to the typed place and draws a marker there.
+    await expect.poll(async () => (await renderedFeatures(page, LayerId.pickedPoint)).length, { timeout: 20_000 }).toBe(1);
+    await waitForMapIdle(page);
+    await saveScreenshot(page, 'public-lookup-typed');
+
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
