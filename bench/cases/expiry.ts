@@ -121,7 +121,7 @@ export async function expiryCase(ctx: BenchContext): Promise<CaseResult> {
     });
     rows.push({
       case: 'daily expiry: equal result',
-      project: `${byHand.length - differing} of ${byHand.length.toLocaleString('en')} zones equal`,
+      project: `${(byHand.length - differing).toLocaleString('en')} of ${byHand.length.toLocaleString('en')} zones equal`,
       reference: 'last case, lifted or not, lift or next-change date',
       ratio: '—',
       goal: 'equal result',

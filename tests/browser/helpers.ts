@@ -104,6 +104,7 @@ export async function ensureClientBuilt(): Promise<void> {
       try {
         if (!clientBuildIsStale()) return;
         const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+        console.info('client/dist is missing or older than client/src: building the client for the browser tests');
         // vitest sets NODE_ENV=test, which would give a development build of Vue.
         await promisify(execFile)(process.execPath, [vite, 'build', '--config', 'client/vite.config.ts'], {
           cwd: ROOT,

@@ -75,7 +75,8 @@ describe.each(backends())('configurable limits on %s', (backend) => {
     // A Feature holding a MultiPolygon is 6 levels deep: within 7.
     const multi = { type: 'MultiPolygon', coordinates: [circle(8, 116.3).coordinates] };
     expect((await designer.post('/api/zones', zone(multi, '多面'))).status).toBe(201);
-    const deep = await designer.post('/api/zones', zone({ type: 'MultiPolygon', coordinates: [[[[[115.98, 36.45]]]]] }, '过深'));
+    // One array level more than a MultiPolygon has: 8 levels counted from the Feature.
+    const deep = await designer.post('/api/zones', zone({ type: 'MultiPolygon', coordinates: [[[[[[115.98, 36.45]]]]]] }, '过深'));
     expect(deep.status).toBe(400);
     expect(deep.body.error).toMatchObject({ code: 'geojson_nesting_too_deep', details: { maxDepth: 7 } });
   });

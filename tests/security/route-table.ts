@@ -14,6 +14,8 @@ export interface RouteEntry {
   path: string;
   /** The roles `requireRole(...)` lets through (admin always passes); null when the route has no guard. */
   requiredRoles: Role[] | null;
+  /** Whether the guard is the route's first handler, so nothing runs for a caller it refuses. */
+  guardFirst: boolean;
 }
 
 interface Layer {
@@ -34,10 +36,11 @@ export function routeTable(app: Express): RouteEntry[] {
         // Regular-expression routes (the client's history fallback) have no string path: they
         // serve the built client, never the API, and are not listed.
         if (typeof layer.route.path !== 'string') continue;
-        const guard = layer.route.stack.find((s) => Array.isArray(s.handle.requiredRoles));
+        const at = layer.route.stack.findIndex((s) => Array.isArray(s.handle.requiredRoles));
+        const guard = at >= 0 ? layer.route.stack[at] : undefined;
         for (const method of METHODS) {
           if (!layer.route.methods[method.toLowerCase()]) continue;
-          out.push({ method, path: prefix + layer.route.path, requiredRoles: guard ? [...guard.handle.requiredRoles!] : null });
+          out.push({ method, path: prefix + layer.route.path, requiredRoles: guard ? [...guard.handle.requiredRoles!] : null, guardFirst: at === 0 });
         }
       } else if (layer.name === 'router' && Array.isArray(layer.handle.stack)) {
         const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';

@@ -26,20 +26,20 @@ export function expiryRepo(knex: Knex) {
      * zone_cases links) and its screening rounds, up to `asOf` when given.
      */
     async loadFacts(db: Knex | Knex.Transaction = knex, asOf?: string): Promise<ZoneFactsRow[]> {
-      const caseFilter = asOf ? 'AND zc.reported_on <= ?' : '';
-      const screeningFilter = asOf ? 'AND s.screened_on <= ?' : '';
-      const bindings = asOf ? [asOf, asOf] : [];
+      // Without asOf every case and screening counts: a null bound date lets all rows through, so
+      // the statement text never changes with the input.
+      const until = asOf ?? null;
       const res = await db.raw(
         `SELECT z.id, z.name, z.kind, z.designated_kind, z.status, z.edition, z.designated_on,
                 coalesce(z.rule_anchor_on, z.designated_on) AS anchor_on, z.county_code, z.lifted_on, z.lifted_by_hand, z.version,
                 coalesce((SELECT json_agg(json_build_object('d', zc.reported_on, 'i', zc.among_isolated))
-                          FROM zone_cases zc WHERE zc.zone_id = z.id ${caseFilter}), '[]'::json) AS cases,
+                          FROM zone_cases zc WHERE zc.zone_id = z.id AND (?::date IS NULL OR zc.reported_on <= ?::date)), '[]'::json) AS cases,
                 coalesce((SELECT json_agg(json_build_object('on', s.screened_on, 'negative', s.negative))
-                          FROM screenings s WHERE s.zone_id = z.id ${screeningFilter}), '[]'::json) AS screenings
+                          FROM screenings s WHERE s.zone_id = z.id AND (?::date IS NULL OR s.screened_on <= ?::date)), '[]'::json) AS screenings
          FROM zones z
          WHERE z.status IN ('published', 'lifted')
          ORDER BY z.id`,
-        bindings,
+        [until, until, until, until],
       );
       return res.rows;
     },

@@ -46,7 +46,7 @@ const fraction = fc.integer({ min: 0, max: 1000 }).map((i) => i / 1000);
 const randomNetwork = fc
   .array(fc.tuple(coordinate, coordinate), {
     minLength: 2,
-    maxLength: 9,
+    maxLength: 12,
   })
   .chain((positions) =>
     fc.record({
@@ -61,7 +61,7 @@ const randomNetwork = fc
           oneway: fc.boolean(),
           maxHeightM: fc.option(fc.constantFrom(3, 4, 5), { nil: null }),
         }),
-        { minLength: 1, maxLength: 24 },
+        { minLength: 1, maxLength: 36 },
       ),
     }),
   );
@@ -109,7 +109,7 @@ describe('RoutingEngine shortest paths', () => {
           }
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 500 },
     );
   });
 
