@@ -89,5 +89,5 @@ describe.skipIf(!chromiumPath)('coordinator workspace in Chromium', () => {
 
     expect(errors).toEqual([]);
     await page.context().close();
-  });
+  }, 120_000);
 });

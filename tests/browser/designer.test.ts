@@ -99,6 +99,7 @@ describe.skipIf(!chromiumPath)('designator workspace in Chromium', () => {
     await page.getByTestId('publish-preview').click();
     const preview = page.getByTestId('publish-preview-text');
     await preview.waitFor();
+    expect(await preview.innerText()).toContain(ZONE_NAME);
     expect(await preview.innerText()).toContain(SEALED_MEASURES);
     await saveScreenshot(page, 'designer-publish-preview');
     await page.getByTestId('publish-submit').click();
@@ -107,6 +108,13 @@ describe.skipIf(!chromiumPath)('designator workspace in Chromium', () => {
     const publicZones = await new Client(server.url).get('/api/public/zones');
     const published = publicZones.body.features.find((feature: { id: string }) => feature.id === zoneId);
     expect(published?.properties).toMatchObject({ name: ZONE_NAME, kind: 'sealed', status: 'published' });
+    // The clicks made the block's four corners, to within a few pixels (about 30 m at this zoom).
+    const saved: [number, number][] = published.geometry.type === 'Polygon' ? published.geometry.coordinates[0] : published.geometry.coordinates[0][0];
+    expect(saved).toHaveLength(5);
+    for (const corner of ring.slice(0, 4)) {
+      const nearest = Math.min(...saved.map(([x, y]) => Math.max(Math.abs(x - corner[0]), Math.abs(y - corner[1]))));
+      expect(nearest, `corner ${corner.join(', ')}`).toBeLessThan(0.0003);
+    }
 
     // The public map, reached through the header link: listed, and drawn once chosen in the list.
     await page.getByTestId('nav-public').click();
@@ -119,5 +127,6 @@ describe.skipIf(!chromiumPath)('designator workspace in Chromium', () => {
     await saveScreenshot(page, 'public-after-publish');
 
     expect(errors).toEqual([]);
-  });
+    await page.context().close();
+  }, 120_000);
 });

@@ -86,8 +86,8 @@ function tryLock(): boolean {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const age = Date.now() - fs.statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs!;
-    if (age > STALE_LOCK_MS) fs.rmSync(BUILD_LOCK, { recursive: true, force: true });
+    const held = fs.statSync(BUILD_LOCK, { throwIfNoEntry: false });
+    if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) fs.rmSync(BUILD_LOCK, { recursive: true, force: true });
     return false;
   }
 }
@@ -105,7 +105,7 @@ export async function ensureClientBuilt(): Promise<void> {
         if (!clientBuildIsStale()) return;
         const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
         console.info('client/dist is missing or older than client/src: building the client for the browser tests');
-        // vitest sets NODE_ENV=test, which would give a development build of Vue.
+        // vitest sets NODE_ENV=test, which Vite would hand on to Vue: a non-production build.
         await promisify(execFile)(process.execPath, [vite, 'build', '--config', 'client/vite.config.ts'], {
           cwd: ROOT,
           env: { ...process.env, NODE_ENV: 'production' },

@@ -125,6 +125,9 @@ const en: Messages = {
     hotlineApproximate: 'Hotline inferred from the area; for reference only',
     noHotline: 'No hotline known for this area',
   },
+  warnings: {
+    sealed_not_nested: 'This sealed zone is not inside a controlled or precaution zone; sealed zones normally lie inside one.',
+  },
   errors: {
     network: 'Cannot reach the server; please try again later',
     generic: 'Failed: {message}',

@@ -123,6 +123,9 @@ const zh = {
     hotlineApproximate: '热线按所在区域推定，仅供参考',
     noHotline: '暂无该区域热线信息',
   },
+  warnings: {
+    sealed_not_nested: '该封控区不在任何管控区或防范区之内；封控区通常应位于管控区之内。',
+  },
   errors: {
     network: '无法连接服务器，请稍后重试',
     generic: '操作失败：{message}',
