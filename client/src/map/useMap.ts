@@ -74,6 +74,8 @@ export interface MapHandle {
   ensureLayer(layer: LayerSpecification & { id: LayerId }): void;
   /** Sets GeoJSON data on a source once it exists. */
   setSourceData(id: string, data: GeoJSON.GeoJSON): void;
+  /** Removes layers and then their source (to re-add the source as another type). */
+  removeSource(id: string, layerIds: LayerId[]): void;
   /** Marks `feature` hovered on pointer move over `layerId` (feature-state `hover`). */
   trackHover(layerId: LayerId, source: string): void;
   /** Makes `feature` the selected one of its source (feature-state `selected`); null clears. */
@@ -171,6 +173,12 @@ export function useMap(container: Ref<HTMLElement | null>, options: UseMapOption
       if (current && !current.getSource(id)) current.addSource(id, source);
     },
     ensureLayer,
+    removeSource(id, layerIds) {
+      const current = map.value;
+      if (!current) return;
+      for (const layerId of layerIds) if (current.getLayer(layerId)) current.removeLayer(layerId);
+      if (current.getSource(id)) current.removeSource(id);
+    },
     setSourceData(id, data) {
       const source = map.value?.getSource(id);
       if (source && source.type === 'geojson') (source as maplibregl.GeoJSONSource).setData(data);

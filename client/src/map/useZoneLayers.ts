@@ -2,7 +2,7 @@
  * Zones on the map: fill by kind (sealed red, controlled orange, precaution yellow), a darker
  * outline, a dashed outline for drafts and unpublished edits, and names at street zoom.
  */
-import type { ExpressionSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification, SourceSpecification } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import { watch, type Ref } from 'vue';
 import type { ZoneGeometry, ZoneKind } from '../api/types';
@@ -73,21 +73,41 @@ function labelPoints(zones: MappableZones | null): FeatureCollection {
   return { type: 'FeatureCollection', features };
 }
 
+/**
+ * Above this many zones the shapes come as vector tiles of the zones in force
+ * (`/tiles/zones/{z}/{x}/{y}.mvt`, cut on the server) instead of one GeoJSON document: the browser
+ * then holds only the tiles in view. The list still reads the GeoJSON.
+ */
+export const TILED_ZONES_THRESHOLD = 2000;
+
+const ZONE_SHAPE_LAYERS = [LayerId.zoneFill, LayerId.zoneOutline, LayerId.zoneOutlineDraft];
+
 /** Draws `zones` and keeps the selected one (by id) in feature-state. */
 export function useZoneLayers(
   handle: MapHandle,
   zones: Ref<MappableZones | null>,
   selectedId: Ref<string | null>,
+  /** Whether `zones` are today's zones in force, which the tile endpoint also serves. */
+  inForceToday: () => boolean = () => false,
 ): void {
   const data = () => (zones.value ? withEditFlags(zones.value) : EMPTY);
+  const useTiles = () => inForceToday() && (zones.value?.features.length ?? 0) > TILED_ZONES_THRESHOLD;
+  let tiled = useTiles();
+  const tileSource = (): SourceSpecification => ({
+    type: 'vector',
+    tiles: [`${window.location.origin}/tiles/zones/{z}/{x}/{y}.mvt`],
+    promoteId: { zones: 'id' },
+    maxzoom: 16,
+  });
+  const fromSource = () => (tiled ? { source: SourceId.zones, 'source-layer': 'zones' } : { source: SourceId.zones });
 
-  handle.onStyleLoad(() => {
-    handle.ensureSource(SourceId.zones, { type: 'geojson', data: data(), promoteId: 'id' });
+  const install = () => {
+    handle.ensureSource(SourceId.zones, tiled ? tileSource() : { type: 'geojson', data: data(), promoteId: 'id' });
     handle.ensureSource(SourceId.zoneLabels, { type: 'geojson', data: labelPoints(zones.value) });
     handle.ensureLayer({
       id: LayerId.zoneFill,
       type: 'fill',
-      source: SourceId.zones,
+      ...fromSource(),
       layout: { 'fill-sort-key': byKind(ZONE_RANK, 0) },
       paint: {
         'fill-color': byKind(ZONE_FILL, '#888888'),
@@ -97,7 +117,7 @@ export function useZoneLayers(
     handle.ensureLayer({
       id: LayerId.zoneOutline,
       type: 'line',
-      source: SourceId.zones,
+      ...fromSource(),
       filter: ['!', ['get', 'unpublished']],
       layout: { 'line-join': 'round', 'line-sort-key': byKind(ZONE_RANK, 0) },
       paint: {
@@ -108,7 +128,7 @@ export function useZoneLayers(
     handle.ensureLayer({
       id: LayerId.zoneOutlineDraft,
       type: 'line',
-      source: SourceId.zones,
+      ...fromSource(),
       filter: ['get', 'unpublished'],
       layout: { 'line-join': 'round' },
       paint: {
@@ -132,11 +152,19 @@ export function useZoneLayers(
       },
       paint: { 'text-color': '#1f2328', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
     });
-  });
+  };
+  handle.onStyleLoad(install);
   handle.trackHover(LayerId.zoneFill, SourceId.zones);
 
   watch(zones, () => {
-    handle.setSourceData(SourceId.zones, data());
+    const wantTiles = useTiles();
+    if (wantTiles !== tiled) {
+      // GeoJSON and vector tiles are different source types: swap the source and its layers.
+      handle.removeSource(SourceId.zones, ZONE_SHAPE_LAYERS);
+      tiled = wantTiles;
+      if (handle.styleReady.value) install();
+    }
+    if (!tiled) handle.setSourceData(SourceId.zones, data());
     handle.setSourceData(SourceId.zoneLabels, labelPoints(zones.value));
   });
   watch(selectedId, (id) => handle.select(SourceId.zones, id), { immediate: true });
