@@ -34,6 +34,13 @@ export function createApp(ctx: AppContext) {
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
   app.set('query parser', 'simple');
+  // The public map's revalidation is the hottest path when a whole city reloads the page: a
+  // current ETag is answered 304 here, before any other middleware runs.
+  app.get('/api/public/zones', (req, res, next) => {
+    const etag = ctx.services.public.currentEtag();
+    if (etag === null || req.url !== '/api/public/zones' || req.headers['if-none-match'] !== etag) return next();
+    res.writeHead(304, { ETag: etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept-Encoding' }).end();
+  });
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -103,9 +110,11 @@ function originOf(url: string): string {
 function corsPolicy(allowed: string[]): express.RequestHandler {
   return (req, res, next) => {
     const origin = req.get('origin');
+    // With origins to allow, every answer depends on Origin: a shared cache must not hand one
+    // origin's answer (with or without CORS headers) to another.
+    if (allowed.length > 0) res.vary('Origin');
     if (origin && allowed.includes(origin)) {
       res.set('Access-Control-Allow-Origin', origin);
-      res.set('Vary', 'Origin');
       res.set('Access-Control-Allow-Credentials', 'true');
       if (req.method === 'OPTIONS') {
         res.set('Access-Control-Allow-Methods', 'GET,POST,PATCH,PUT,DELETE');

@@ -33,7 +33,7 @@ export function createContext(config: Config, db: Database) {
     public: publicService(db, { expiry, serviceArea: config.serviceArea }),
     accounts: accountsService(db.knex),
     auth: authService(db.knex, config.sessionTtlHours),
-    facilities: facilitiesService(db.knex, limits),
+    facilities: facilitiesService(db.knex, limits, notify),
     checkpoints: checkpointsService(db.knex, limits),
     geodata: geodataService(db.knex, limits),
   };

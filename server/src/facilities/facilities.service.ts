@@ -5,6 +5,7 @@ import { auditRepo } from '../audit/audit.repo';
 import { parseFeature, parsePoint, type GeometryLimits } from '../geo/geojson';
 import { parseInput } from '../http';
 import { conflict, notFound } from '../errors';
+import { REFERENCE_CHANGED } from '../public/lookup-reference';
 
 const FacilityProps = z.object({
   id: z.string().regex(/^[a-z0-9-]{2,60}$/, 'ids are 2–60 lowercase letters, digits or dashes'),
@@ -22,7 +23,7 @@ const FacilityProps = z.object({
 });
 
 /** Facilities: read by everyone, written by admins. */
-export function facilitiesService(knex: Knex, limits: GeometryLimits) {
+export function facilitiesService(knex: Knex, limits: GeometryLimits, notify: (channel: string, payload: string) => Promise<void> = async () => undefined) {
   const repo = facilitiesRepo(knex);
   const audit = auditRepo(knex);
   const parse = (body: unknown, id?: string): Facility => {
@@ -39,7 +40,7 @@ export function facilitiesService(knex: Knex, limits: GeometryLimits) {
         await repo.insert(trx, f);
         await audit.record(trx, { actor, action: 'create', entity: 'facility', entityId: f.id, after: f });
         return f;
-      });
+      }).finally(() => notify(REFERENCE_CHANGED, f.id));
     },
     async replace(id: string, body: unknown, actor: string) {
       const f = parse(body, id);
@@ -49,7 +50,7 @@ export function facilitiesService(knex: Knex, limits: GeometryLimits) {
         await repo.update(trx, f);
         await audit.record(trx, { actor, action: 'update', entity: 'facility', entityId: id, before, after: f });
         return f;
-      });
+      }).finally(() => notify(REFERENCE_CHANGED, id));
     },
     async remove(id: string, actor: string) {
       await knex.transaction(async (trx) => {
@@ -58,6 +59,7 @@ export function facilitiesService(knex: Knex, limits: GeometryLimits) {
         await repo.remove(trx, id);
         await audit.record(trx, { actor, action: 'delete', entity: 'facility', entityId: id, before });
       });
+      await notify(REFERENCE_CHANGED, id);
     },
   };
 }

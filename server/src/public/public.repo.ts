@@ -28,5 +28,17 @@ export function publicRepo(knex: Knex) {
         .orderByRaw('geom <-> ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lon, lat])
         .limit(limit);
     },
+      /** The reference data the lookup keeps in memory: county outlines, designated hospitals, hotlines. */
+    async lookupReference() {
+      const [regions, hospitals, hotlines] = await Promise.all([
+        knex('regions').select('code', 'name', knex.raw('ST_AsGeoJSON(geom) as geometry')).orderBy('code'),
+        knex('facilities')
+          .select('id', 'name', 'address', 'phone', 'approximate', knex.raw('ST_X(geom) as lon'), knex.raw('ST_Y(geom) as lat'))
+          .where({ kind: 'designated_hospital' })
+          .orderBy('id'),
+        knex('hotlines').select('id', 'county', 'township', 'phones', 'approximate', knex.raw('ST_X(geom) as lon'), knex.raw('ST_Y(geom) as lat')).orderBy('id'),
+      ]);
+      return { regions, hospitals, hotlines };
+    },
   };
 }

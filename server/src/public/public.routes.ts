@@ -20,7 +20,8 @@ export function publicRoutes(ctx: AppContext): Router {
     const snap = await svc.zones(q.asOf);
     res.set('ETag', snap.etag);
     res.set('Cache-Control', q.asOf ? 'public, max-age=3600' : 'public, max-age=0, must-revalidate');
-    res.set('Vary', 'Accept-Encoding');
+    // Appended, not set: the CORS policy may already vary the answer by Origin.
+    res.vary('Accept-Encoding');
     if (req.get('if-none-match') === snap.etag) {
       res.status(304).end();
       return;

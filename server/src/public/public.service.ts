@@ -10,6 +10,7 @@ import type { ZoneKind } from '../expiry/editions';
 import { todayInShanghai } from '../shared/dates';
 import { publicRepo } from './public.repo';
 import { gcj02ToWgs84 } from '../geo/coords';
+import { LookupReference, REFERENCE_CHANGED } from './lookup-reference';
 
 export interface PublicZoneProps {
   id: string;
@@ -56,10 +57,30 @@ const STRICTNESS: Record<ZoneKind, number> = { sealed: 0, controlled: 1, precaut
 export function publicService(db: Database, deps: { expiry: ExpiryService; serviceArea: [number, number, number, number] }) {
   const repo = publicRepo(db.reader);
   let epoch = 0;
-  let current: { key: string; epoch: number; snapshot: Promise<PublicSnapshot> } | null = null;
-  const listening = db.listen(ZONES_CHANGED, () => {
-    epoch += 1;
-  });
+  let current: { key: string; epoch: number; snapshot: Promise<PublicSnapshot>; etag: string | null } | null = null;
+  let reference: Promise<LookupReference> | null = null;
+  let referenceLoadedAt = 0;
+  const listening = Promise.all([
+    db.listen(ZONES_CHANGED, () => {
+      epoch += 1;
+    }),
+    db.listen(REFERENCE_CHANGED, () => {
+      reference = null;
+    }),
+  ]);
+  const lookupReference = () => {
+    // Reloaded on notice, and at least every 5 minutes in case a notice was missed (a geodata
+    // load by another process at its start, say).
+    if (!reference || Date.now() - referenceLoadedAt > 5 * 60_000) {
+      referenceLoadedAt = Date.now();
+      const loading = repo.lookupReference().then(LookupReference.fromRows);
+      reference = loading;
+      loading.catch(() => {
+        if (reference === loading) reference = null;
+      });
+    }
+    return reference;
+  };
 
   const build = async (asOf: string): Promise<PublicSnapshot> => {
     const [rows, { statuses }] = await Promise.all([repo.publishedZones(), deps.expiry.evaluate(asOf, db.reader)]);
@@ -120,12 +141,27 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
       const key = today;
       if (!current || current.key !== key || current.epoch !== epoch) {
         const snapshot = build(today);
-        current = { key, epoch, snapshot };
-        snapshot.catch(() => {
-          if (current?.snapshot === snapshot) current = null;
-        });
+        const entry: NonNullable<typeof current> = { key, epoch, snapshot, etag: null };
+        current = entry;
+        snapshot.then(
+          (snap) => {
+            entry.etag = snap.etag;
+          },
+          () => {
+            if (current === entry) current = null;
+          },
+        );
       }
       return current.snapshot;
+    },
+
+    /**
+     * The ETag of today's map when it is built and still current, else null: lets the HTTP layer
+     * answer a revalidation (304) without any other work.
+     */
+    currentEtag(): string | null {
+      if (!current || current.epoch !== epoch || current.key !== todayInShanghai()) return null;
+      return current.etag;
     },
 
     /** "Am I in a zone?": the zones containing a point (strictest first), hospitals, hotline. */
@@ -133,7 +169,9 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
       const { lon, lat } = input.crs === 'gcj02' ? gcj02ToWgs84(input.lon, input.lat) : input;
       const [minLon, minLat, maxLon, maxLat] = deps.serviceArea;
       const point = { lon: round(lon), lat: round(lat) };
-      const region = lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat ? await repo.regionAt(lon, lat) : undefined;
+      await listening;
+      const ref = await lookupReference();
+      const region = lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat ? ref.regionAt(lon, lat) : null;
       if (!region) {
         return {
           point,
@@ -158,21 +196,15 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
           const { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn } = f.properties;
           return { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn };
         });
-      const [hospitals, hotline] = await Promise.all([
-        repo.nearestFacilities(lon, lat, 'designated_hospital', 3),
-        repo.nearestHotline(region.name, lon, lat),
-      ]);
+      const hospitals = ref.nearestHospitals(lon, lat, 3);
+      const hotline = ref.nearestHotline(region.name, lon, lat);
       return {
         point,
         inServiceArea: true,
         region,
         zones,
-        hospitals: hospitals.map((h: { id: string; name: string; address: string; phone: string; approximate: boolean; distance_m: number }) => ({
-          id: h.id, name: h.name, address: h.address, phone: h.phone, approximate: h.approximate, distanceMeters: Math.round(h.distance_m),
-        })),
-        hotline: hotline
-          ? { county: hotline.county, township: hotline.township, phones: hotline.phones, approximate: hotline.approximate }
-          : null,
+        hospitals,
+        hotline,
         ...(hotline ? {} : { message: { zh: '本县（市、区）的乡镇咨询报备电话未收录，请拨打所在乡镇（街道）公布的电话。', en: 'The township hotlines of this county are not on file; call the number your township office published.' } }),
       };
     },
