@@ -14,7 +14,10 @@ export interface ZoneFactsRow {
   lifted_on: string | null;
   lifted_by_hand: boolean;
   version: number;
-  cases: { d: string; i: boolean }[];
+  /** Distinct report dates of the counting cases inside the zone. */
+  case_dates: string[];
+  /** Distinct report dates of cases among people already isolated at home. */
+  isolated_case_dates: string[];
   screenings: { on: string; negative: boolean }[];
 }
 
@@ -29,14 +32,23 @@ export function expiryRepo(knex: Knex) {
       // Without asOf every case and screening counts: a null bound date lets all rows through, so
       // the statement text never changes with the input.
       const until = asOf ?? null;
+      // The engine needs each zone's distinct case dates, not every case: grouping in SQL turns a
+      // million case links into at most (zones × outbreak days) dates.
       const res = await db.raw(
         `SELECT z.id, z.name, z.kind, z.designated_kind, z.status, z.edition, z.designated_on,
                 coalesce(z.rule_anchor_on, z.designated_on) AS anchor_on, z.county_code, z.lifted_on, z.lifted_by_hand, z.version,
-                coalesce((SELECT json_agg(json_build_object('d', zc.reported_on, 'i', zc.among_isolated))
-                          FROM zone_cases zc WHERE zc.zone_id = z.id AND (?::date IS NULL OR zc.reported_on <= ?::date)), '[]'::json) AS cases,
+                coalesce(c.dates, '{}') AS case_dates, coalesce(c.isolated_dates, '{}') AS isolated_case_dates,
                 coalesce((SELECT json_agg(json_build_object('on', s.screened_on, 'negative', s.negative))
                           FROM screenings s WHERE s.zone_id = z.id AND (?::date IS NULL OR s.screened_on <= ?::date)), '[]'::json) AS screenings
          FROM zones z
+         LEFT JOIN (
+           SELECT zc.zone_id,
+                  array_agg(DISTINCT zc.reported_on::text) FILTER (WHERE NOT zc.among_isolated) AS dates,
+                  array_agg(DISTINCT zc.reported_on::text) FILTER (WHERE zc.among_isolated) AS isolated_dates
+           FROM zone_cases zc
+           WHERE ?::date IS NULL OR zc.reported_on <= ?::date
+           GROUP BY zc.zone_id
+         ) c ON c.zone_id = z.id
          WHERE z.status IN ('published', 'lifted')
          ORDER BY z.id`,
         [until, until, until, until],

@@ -17,7 +17,10 @@ export function toZoneFacts(row: ZoneFactsRow): ZoneFacts {
     edition: row.edition as EditionId,
     designatedOn: row.anchor_on,
     countyCode: row.county_code,
-    cases: row.cases.map((c) => ({ reportedOn: c.d, amongIsolated: c.i })),
+    cases: [
+      ...row.case_dates.map((reportedOn) => ({ reportedOn })),
+      ...row.isolated_case_dates.map((reportedOn) => ({ reportedOn, amongIsolated: true })),
+    ],
     screenings: row.screenings,
     liftedByHandOn: row.lifted_by_hand ? row.lifted_on : null,
   };
