@@ -42,8 +42,13 @@ export function accountsService(knex: Knex) {
       for (const role of ['designator', 'coordinator'] as const) {
         const password = crypto.randomBytes(9).toString('base64url');
         const existing = await repo.findByUsername(role);
-        if (existing) await repo.setPassword(existing.id, await hash(password));
-        else await this.create(role, password, role);
+        if (existing) {
+          const passwordHash = await hash(password);
+          await knex.transaction(async (trx) => {
+            await accountsRepo(trx).setPassword(existing.id, passwordHash);
+            await audit.record(trx, { actor: 'system', action: 'reset_password', entity: 'account', entityId: String(existing.id), after: { username: existing.username } });
+          });
+        } else await this.create(role, password, role);
         out.push({ username: role, role, password });
       }
       return out;

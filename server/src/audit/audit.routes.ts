@@ -12,7 +12,8 @@ export function auditRoutes(ctx: AppContext): Router {
   const Query = z.object({
     entity: z.string().max(40).optional(),
     entityId: z.string().max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(ctx.config.limits.maxFeaturesPerPage).default(100),
+    // A larger limit is served at the maximum (MAX_FEATURES_PER_PAGE).
+    limit: z.coerce.number().int().min(1).default(100).transform((n) => Math.min(n, ctx.config.limits.maxFeaturesPerPage)),
     before: z.coerce.number().int().positive().optional(),
   }).strict();
   r.get('/api/admin/audit', requireRole('admin'), async (req, res) => {

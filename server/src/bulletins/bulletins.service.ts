@@ -117,8 +117,9 @@ export function bulletinsService(knex: Knex, deps: { expiry: ExpiryService; noti
         return { id: b.id, number, title: input.title, text, publishedAt: new Date(b.published_at).toISOString(), zoneIds: rows.map((r) => r.id) };
       });
       await deps.notify(ZONES_CHANGED, `bulletin:${bulletin.id}`);
-      // Zones designated days ago may already be due a transition.
-      await deps.expiry.run(today, 'expiry');
+      // Zones designated days ago may already be due a transition. The public map computes every
+      // zone's state itself, so the bulletin is answered without waiting for the recording.
+      deps.expiry.runSoon(today);
       return bulletin;
     },
 

@@ -8,7 +8,9 @@ import { parseInput } from '../http';
 export function casesRoutes(ctx: AppContext): Router {
   const r = Router();
   const svc = ctx.services.cases;
-  const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(ctx.config.limits.maxFeaturesPerPage).default(ctx.config.limits.maxFeaturesPerPage) });
+  const max = ctx.config.limits.maxFeaturesPerPage;
+  // A larger limit is served at the maximum (MAX_FEATURES_PER_PAGE), as the OGC items do.
+  const ListQuery = z.object({ limit: z.coerce.number().int().min(1).default(max).transform((n) => Math.min(n, max)) });
   r.post('/api/cases', requireRole('designator'), async (req, res) => {
     res.status(201).json(await svc.record(req.body, req.user!.username));
   });

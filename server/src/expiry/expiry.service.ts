@@ -38,6 +38,8 @@ export function expiryService(knex: Knex, notify: (channel: string, payload: str
   const repo = expiryRepo(knex);
   const zones = zonesRepo(knex);
   const audit = auditRepo(knex);
+  const background = new Set<Promise<void>>();
+  let closing = false;
 
   return {
     /** Evaluates every published or lifted zone as of the end of `asOf`, writing nothing. */
@@ -128,6 +130,28 @@ export function expiryService(knex: Knex, notify: (channel: string, payload: str
       });
       if (result.transitions.length || result.revised.length) await notify(ZONES_CHANGED, 'expiry');
       return result;
+    },
+
+    /**
+     * Starts a run without waiting for it (after a publication). Runs queue behind the advisory
+     * lock; a failure is logged, and the next run (at the latest the daily one) records it.
+     */
+    runSoon(asOf: string = todayInShanghai()): Promise<void> {
+      const run = this.run(asOf, 'expiry').then(
+        () => undefined,
+        (err) => {
+          if (!closing) console.error('[expiry] background run failed:', err instanceof Error ? err.message : err);
+        },
+      );
+      background.add(run);
+      void run.finally(() => background.delete(run));
+      return run;
+    },
+
+    /** Waits for background runs to finish (at shutdown). */
+    async settle(): Promise<void> {
+      closing = true;
+      await Promise.allSettled([...background]);
     },
 
     /**

@@ -51,7 +51,8 @@ function sendPage(req: Request, res: Response, page: ItemsPage): void {
     return;
   }
   res.set('Cache-Control', 'public, max-age=0, must-revalidate');
-  res.set('Vary', 'Accept-Encoding');
+  // Appended, not set: the CORS policy may already vary the answer by Origin.
+  res.vary('Accept-Encoding');
   if (page.etag) {
     res.set('ETag', page.etag);
     if (req.get('if-none-match') === page.etag) {

@@ -3,12 +3,17 @@ import type { Knex } from 'knex';
 /** SQL for the public read side. */
 export function publicRepo(knex: Knex) {
   return {
-    /** Every zone that has been published (in force or lifted since), with its public geometry. */
+    /** Every zone that has been published (in force or lifted since), without its geometry. */
     async publishedZones() {
       return knex('zones')
-        .select('id', 'name', 'kind', 'status', 'designated_on', 'published_at', 'edition', 'lifted_on', 'sample', knex.raw('ST_AsGeoJSON(geom, 6) as geometry'))
+        .select('id', 'name', 'kind', 'status', 'designated_on', 'published_at', 'edition', 'lifted_on', 'sample', 'version')
         .whereIn('status', ['published', 'lifted'])
         .orderBy('id');
+    },
+    /** The public geometries of some zones, as GeoJSON text (6 decimals: about 0.1 m). */
+    async geometriesOf(ids: string[]): Promise<{ id: string; version: number; geometry: string }[]> {
+      if (ids.length === 0) return [];
+      return knex('zones').select('id', 'version', knex.raw('ST_AsGeoJSON(geom, 6) as geometry')).whereIn('id', ids);
     },
     async regionAt(lon: number, lat: number): Promise<{ code: string; name: string } | undefined> {
       return knex('regions').select('code', 'name').whereRaw('ST_Intersects(geom, ST_SetSRID(ST_MakePoint(?, ?), 4326))', [lon, lat]).first();

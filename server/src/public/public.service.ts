@@ -82,19 +82,37 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
     return reference;
   };
 
+  // Geometries are the bulk of the map and change only with a zone's version: each is read,
+  // parsed and measured once per version, so a rebuild after one bulletin reads only its zones.
+  const geometries = new Map<string, { version: number; text: string; parsed: GeoJSON.MultiPolygon; bbox: number[] }>();
+  const geometryOf = async (rows: { id: string; version: number }[]) => {
+    const stale = rows.filter((r) => geometries.get(r.id)?.version !== r.version).map((r) => r.id);
+    for (let i = 0; i < stale.length; i += 1000) {
+      for (const g of await repo.geometriesOf(stale.slice(i, i + 1000))) {
+        const parsed = JSON.parse(g.geometry) as GeoJSON.MultiPolygon;
+        geometries.set(g.id, { version: g.version, text: g.geometry, parsed, bbox: turfBbox(parsed) });
+      }
+    }
+  };
+
   const build = async (asOf: string): Promise<PublicSnapshot> => {
     const [rows, { statuses }] = await Promise.all([repo.publishedZones(), deps.expiry.evaluate(asOf, db.reader)]);
-    const features: PublicZoneFeature[] = [];
-    for (const row of rows) {
+    const inForce = rows.filter((row) => {
       const st = statuses.get(row.id);
-      if (!st || !st.inForce || !st.kind) continue;
+      return Boolean(st?.inForce && st.kind);
+    });
+    await geometryOf(inForce);
+    const features: PublicZoneFeature[] = [];
+    for (const row of inForce) {
+      const st = statuses.get(row.id)!;
+      const kind = st.kind!;
       features.push({
         type: 'Feature',
         id: row.id,
-        geometry: JSON.parse(row.geometry),
+        geometry: geometries.get(row.id)!.parsed,
         properties: {
           id: row.id,
-          kind: st.kind,
+          kind,
           name: row.name,
           status: 'published',
           designatedOn: row.designated_on,
@@ -107,26 +125,36 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
           waitingFor: st.waitingFor,
           edition: row.edition,
           sample: row.sample,
-          measures: MEASURES[st.kind],
+          measures: MEASURES[kind],
         },
       });
     }
-    features.sort((a, b) => STRICTNESS[a.properties.kind] - STRICTNESS[b.properties.kind] || a.properties.name.localeCompare(b.properties.name));
-    const json = Buffer.from(JSON.stringify({ type: 'FeatureCollection', asOf, features }));
+    features.sort((a, b) => STRICTNESS[a.properties.kind] - STRICTNESS[b.properties.kind] || (a.properties.name < b.properties.name ? -1 : a.properties.name > b.properties.name ? 1 : 0));
+    // Written from the stored GeoJSON text: stringifying parsed coordinates again would cost more
+    // than everything else in a rebuild.
+    const parts = features.map(
+      (f) => `{"type":"Feature","id":${JSON.stringify(f.id)},"geometry":${geometries.get(f.id)!.text},"properties":${JSON.stringify(f.properties)}}`,
+    );
+    const json = Buffer.from(`{"type":"FeatureCollection","asOf":${JSON.stringify(asOf)},"features":[${parts.join(',')}]}`);
     let index: Flatbush | null = null;
     if (features.length) {
       index = new Flatbush(features.length);
       for (const f of features) {
-        const [a, b, c, d] = turfBbox(f);
+        const [a, b, c, d] = geometries.get(f.id)!.bbox;
         index.add(a, b, c, d);
       }
       index.finish();
     }
+    // A large map is compressed fast rather than small: it is rebuilt on every publication, and
+    // level 1 keeps most of the gain (zone coordinates are repetitive digits).
+    const gzip = await new Promise<Buffer>((resolve, reject) =>
+      zlib.gzip(json, { level: json.length > 1_000_000 ? 1 : 6 }, (err, out) => (err ? reject(err) : resolve(out))),
+    );
     return {
       asOf,
       features,
       json,
-      gzip: zlib.gzipSync(json, { level: 6 }),
+      gzip,
       etag: `"${crypto.createHash('sha1').update(json).digest('base64url')}"`,
       index,
     };

@@ -7,11 +7,10 @@ export const TILE_BUFFER = 64;
 /** The vector tile layer every zones tile carries. */
 export const ZONES_LAYER = 'zones';
 
-/** The public properties of one zone as a tile carries them, in the snapshot's order. */
+/** What the public snapshot says of a zone that the table does not: its kind today and next change. */
 export interface TileZone {
   id: string;
   kind: string;
-  name: string;
   nextChangeOn: string | null;
 }
 
@@ -20,18 +19,19 @@ export function tilesRepo(knex: Knex) {
   return {
     /**
      * One Mapbox Vector Tile of the given zones (the zones in force, as the public snapshot has
-     * them) cut by PostGIS. Properties come from the snapshot, so the tile says what the public
-     * map says, and only the geometry is read from the table. Empty bytes when no zone reaches it.
+     * them) cut by PostGIS. Kind and next change come from the snapshot, which evaluates the rules
+     * as of now; geometry and name from the table, whose `name` is the published one (unpublished
+     * edits wait in `pending`). Empty bytes when no zone reaches the tile.
      */
     async zonesTile(z: number, x: number, y: number, zones: TileZone[]): Promise<Buffer> {
       if (zones.length === 0) return Buffer.alloc(0);
       const res = await knex.raw(
         `SELECT ST_AsMVT(t, ?, ?, 'geom') AS tile
          FROM (
-           SELECT s.id::text AS id, s.kind, s.name, nullif(s.next_change_on, '') AS "nextChangeOn",
+           SELECT s.id::text AS id, s.kind, zones.name, nullif(s.next_change_on, '') AS "nextChangeOn",
                   ST_AsMVTGeom(ST_Transform(zones.geom, 3857), ST_TileEnvelope(?, ?, ?), ?, ?, true) AS geom
-           FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[]) AS s (id, kind, name, next_change_on)
-           JOIN zones ON zones.id = s.id
+           FROM zones
+           JOIN unnest(?::uuid[], ?::text[], ?::text[]) AS s (id, kind, next_change_on) ON zones.id = s.id
            -- The tile (with its buffer) goes back to the table's SRID instead of every zone going
            -- to 3857: '&&' on the stored geometry is what the GiST index answers, and zones whose
            -- box misses the tile are dropped before the costly transform and clip.
@@ -46,7 +46,6 @@ export function tilesRepo(knex: Knex) {
           TILE_BUFFER,
           zones.map((zone) => zone.id),
           zones.map((zone) => zone.kind),
-          zones.map((zone) => zone.name),
           // '' stands for "no change foreseen" (a null in a bound text[] is not typed by knex);
           // ST_AsMVT leaves a null property out, as the in-process tiler does.
           zones.map((zone) => zone.nextChangeOn ?? ''),

@@ -133,8 +133,8 @@ export function tilesService(deps: TilesDeps) {
       .search(minLon, minLat, maxLon, maxLat)
       .sort((a, b) => a - b)
       .map((i) => {
-        const { id, kind, name, nextChangeOn } = snapshot.features[i].properties;
-        return { id, kind, name, nextChangeOn };
+        const { id, kind, nextChangeOn } = snapshot.features[i].properties;
+        return { id, kind, nextChangeOn };
       });
   };
 
