@@ -39,7 +39,11 @@ export function createApp(ctx: AppContext) {
   app.get('/api/public/zones', (req, res, next) => {
     const etag = ctx.services.public.currentEtag();
     if (etag === null || req.url !== '/api/public/zones' || req.headers['if-none-match'] !== etag) return next();
-    res.writeHead(304, { ETag: etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept-Encoding' }).end();
+    res.writeHead(304, {
+      ETag: etag,
+      'Cache-Control': 'public, max-age=0, must-revalidate',
+      Vary: ctx.config.allowedOrigins.length > 0 ? 'Origin, Accept-Encoding' : 'Accept-Encoding',
+    }).end();
   });
   app.use(
     helmet({

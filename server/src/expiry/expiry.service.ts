@@ -4,6 +4,7 @@ import { evaluateZones, type ZoneFacts, type ZoneStatusAsOf, type Transition } f
 import { expiryRepo, type ZoneFactsRow } from './expiry.repo';
 import { zonesRepo } from '../zones/zones.repo';
 import { auditRepo } from '../audit/audit.repo';
+import { accountsRepo } from '../accounts/accounts.repo';
 import { todayInShanghai } from '../shared/dates';
 import type { EditionId } from './editions';
 
@@ -163,7 +164,11 @@ export function expiryService(knex: Knex, notify: (channel: string, payload: str
       const runDaily = async () => {
         const day = todayInShanghai();
         const claimed = await knex.transaction((trx) => repo.tryLockDailyRun(trx, day));
-        if (claimed) await this.run(day, 'expiry-daily');
+        if (!claimed) return;
+        await this.run(day, 'expiry-daily');
+        // Housekeeping that belongs to the same once-a-day claim: expired sessions are refused
+        // anyway, their rows just go.
+        await accountsRepo(knex).deleteExpiredSessions();
       };
       void runDaily().catch(onError);
       const job = new Cron('0 0 * * *', { timezone: 'Asia/Shanghai', protect: true }, () => runDaily().catch(onError));
