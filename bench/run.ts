@@ -10,7 +10,7 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { parseOptions, type CaseName } from './lib/options';
-import { pgRoutingAvailable, preparePostgres, serverVersions, serviceEnv } from './lib/databases';
+import { datasetCounts, pgRoutingAvailable, preparePostgres, serverVersions, serviceEnv } from './lib/databases';
 import { commandAvailable, startNodeProcess, stopAllNow, type StartedProcess } from './lib/processes';
 import { REFERENCE_PACKAGES, type BenchContext, type ReferencesAvailable } from './lib/context';
 import { machineInfo, resultsDocument, table, writeResults, type CaseResult, type Note, type ResultRow } from './lib/report';
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
 
   const prepared = await preparePostgres(options.databaseUrl, s, options.rebuild, log);
   const versions = await serverVersions(prepared.url);
+  const counts = await datasetCounts(prepared.url);
   const machine = machineInfo(versions);
 
   const rows: ResultRow[] = [];
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
     totalS,
     loadAverageEnd: os.loadavg().map((l) => l.toFixed(1)).join(' '),
     datasetBuiltS: prepared.builtMs === null ? null : prepared.builtMs / 1000,
+    roadEdges: counts.roads,
   });
   log(`\n${table(rows)}\n`);
   if (options.out) {

@@ -130,26 +130,16 @@ export async function routingCase(ctx: BenchContext): Promise<CaseResult> {
       });
       notes.push({ case: name, text: `${closed.length.toLocaleString('en')} edges closed by the zones and the truck's limits (4 m, 20 t); pgRouting reads and builds the whole open network on every call.` });
     }
-    rows.push({
-      case: 'truck route: latency p50 (node to node)',
-      project: `p50 ${fmt(p50, 'ms')}`,
-      reference: '—',
-      ratio: '—',
-      goal: 'p50 < 100 ms',
-      ...below(p50, 100, 'ms'),
-    });
-    rows.push({
-      case: 'truck route: latency p95 (node to node)',
-      project: `p95 ${fmt(p95, 'ms')}`,
-      reference: '—',
-      ratio: '—',
-      goal: 'p95 < 300 ms',
-      ...below(p95, 300, 'ms'),
-    });
+    // The latency goals apply to what a coordinator waits for: the whole route between positions.
+    const routeP50 = quantile(routeMs, 0.5);
+    const routeP95 = quantile(routeMs, 0.95);
+    const whole = `route() between ${routeMs.length} random positions (snapping, zones opened around start and destination, a search ignoring zones, then one around them)`;
+    rows.push({ case: `truck route: p50 of ${whole}`, project: `p50 ${fmt(routeP50, 'ms')}`, reference: '—', ratio: '—', goal: 'p50 < 100 ms', ...below(routeP50, 100, 'ms') });
+    rows.push({ case: 'truck route: p95 of the same', project: `p95 ${fmt(routeP95, 'ms')}`, reference: '—', ratio: '—', goal: 'p95 < 300 ms', ...below(routeP95, 300, 'ms') });
     notes.push({
       case: name,
-      text: `whole route() between random positions (snapping, zones opened around start and destination, two searches): p50 ${fmt(quantile(routeMs, 0.5), 'ms')}, ` +
-        `p95 ${fmt(quantile(routeMs, 0.95), 'ms')}; ${noRoute} of ${routeMs.length + 5} had no route. Engine built from the generated edges in ${fmt(buildS, 's')}.`,
+      text: `${noRoute} of ${routeMs.length + 5} position pairs had no route. The engine (CSR graph, zone closures) was built from the generated edges in ${fmt(buildS, 's')}; ` +
+        'measured in the bench process (POST /api/routes runs the same engine in the service).',
     });
   } finally {
     await client.query('DROP TABLE IF EXISTS bench_closed_edges').catch(() => undefined);

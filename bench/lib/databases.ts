@@ -116,7 +116,8 @@ export async function pgRoutingAvailable(adminUrl: string): Promise<boolean> {
  */
 export async function preparePostgres(adminUrl: string, sizes: BenchSizes, rebuild: boolean, log: (line: string) => void): Promise<{ url: string; builtMs: number | null }> {
   const today = todayInShanghai();
-  const template = `${TEMPLATE_PREFIX}${datasetHash(sizes, today, 'postgres')}`;
+  const dayTag = today.replaceAll('-', '');
+  const template = `${TEMPLATE_PREFIX}${dayTag}_${datasetHash(sizes, today, 'postgres')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   let builtMs: number | null = null;
@@ -134,9 +135,14 @@ export async function preparePostgres(adminUrl: string, sizes: BenchSizes, rebui
     }
     await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(BENCH_DB)} WITH (FORCE)`);
     if (!complete) {
-      // Templates of other days or sizes are dropped: each holds a copy of a million cases and roads.
-      const old = await admin.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [TEMPLATE_PREFIX]);
-      for (const row of old.rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(row.datname)} WITH (FORCE)`);
+      // Each template holds a copy of a million cases and roads: kept are the one being built and
+      // today's most recent other one (another size, say the smoke run's); the rest are dropped.
+      const old = await admin.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY oid DESC', [TEMPLATE_PREFIX]);
+      const names = (old.rows as { datname: string }[]).map((r) => r.datname);
+      const keep = names.find((name) => name !== template && name.startsWith(`${TEMPLATE_PREFIX}${dayTag}_`));
+      for (const name of names) {
+        if (name !== keep) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      }
       log(`building the dataset (template database ${template}) …`);
       const started = performance.now();
       await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(template)}`);
@@ -188,6 +194,18 @@ export async function prepareEmbedded(sizes: BenchSizes, rebuild: boolean, log: 
   }
   fs.writeFileSync(marker, today);
   return dir;
+}
+
+/** What the bench database holds, counted. */
+export async function datasetCounts(url: string): Promise<{ zones: number; cases: number; roads: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const row = (await client.query(`SELECT (SELECT count(*) FROM zones) AS zones, (SELECT count(*) FROM cases) AS cases, (SELECT count(*) FROM roads) AS roads`)).rows[0];
+    return { zones: Number(row.zones), cases: Number(row.cases), roads: Number(row.roads) };
+  } finally {
+    await client.end();
+  }
 }
 
 /** PostgreSQL and PostGIS versions of a database. */

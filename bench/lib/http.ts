@@ -20,14 +20,14 @@ export function bodyText(res: { headers: http.IncomingHttpHeaders; body: Buffer 
   return (res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(res.body) : res.body).toString('utf8');
 }
 
-/** GET that must answer `status`; returns the parsed JSON. */
+/** A GET that must answer 200 (gzip accepted); returns the parsed JSON. */
 export async function getJson(url: string, headers: Record<string, string> = {}): Promise<any> {
   const res = await rawGet(url, { 'accept-encoding': 'gzip', ...headers });
   if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${bodyText(res).slice(0, 300)}`);
   return JSON.parse(bodyText(res));
 }
 
-/** Median of a list of numbers. */
+/** The q-quantile of a list of numbers (0.5: the median); NaN for an empty list. */
 export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;

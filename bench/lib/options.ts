@@ -37,7 +37,7 @@ export interface BenchSizes {
   lookupCheckPoints: number;
   /** Zones published by the bulletin of the publishing case. @defaultValue 50 */
   bulletinZones: number;
-  /** Distinct random tiles of the tiles case. @defaultValue 4000 */
+  /** Random tile draws z10–z15 in the tiles case (repeats dropped, so fewer tiles). @defaultValue 4000 */
   tiles: number;
   /** The embedded (PGlite) backend gets a smaller dataset: zones. @defaultValue 1000 */
   embeddedZones: number;

@@ -20,6 +20,8 @@ export interface ResultRow {
   met: boolean | null;
   /** How far above or below the goal, in words. */
   margin: string;
+  /** Why the figure is what it is, printed when the goal is not met. */
+  why?: string;
 }
 
 /** A free-text remark printed under the table. */
@@ -132,7 +134,7 @@ export function machineInfo(versions: { postgres: string; postgis: string; pgrou
 }
 
 /** The whole results document. */
-export function resultsDocument(opts: BenchOptions, machine: MachineInfo, rows: ResultRow[], notes: Note[], extra: { totalS: number; loadAverageEnd: string; datasetBuiltS: number | null }): string {
+export function resultsDocument(opts: BenchOptions, machine: MachineInfo, rows: ResultRow[], notes: Note[], extra: { totalS: number; loadAverageEnd: string; datasetBuiltS: number | null; roadEdges: number }): string {
   const s = opts.sizes;
   const lines = [
     '# Benchmark results',
@@ -142,14 +144,26 @@ export function resultsDocument(opts: BenchOptions, machine: MachineInfo, rows: 
     `- Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB memory, ${machine.os}; load average ${machine.loadAverageStart} at the start, ${extra.loadAverageEnd} at the end (other work was running on the machine).`,
     `- Software: Node ${machine.node}, PostgreSQL ${machine.postgres}, PostGIS ${machine.postgis}, pgRouting ${machine.pgrouting ?? 'not installed'}, ${machine.nginx ?? 'nginx not installed'}, ${machine.mapserver ?? 'MapServer not installed'}.`,
     `- Load generator: autocannon, ${opts.connections} connections, ${opts.durationS} s per run, on the same machine as the servers (it takes CPU from them).`,
-    `- Data (SYNTHETIC, seeded): ${s.zones.toLocaleString('en')} published zones of 64 vertices over [115.75, 36.25, 116.25, 36.65], ${s.cases.toLocaleString('en')} case reports, a road network of about ${(2 * s.roadGridSide * s.roadGridSide).toLocaleString('en')} edges (${s.roadGridSide}×${s.roadGridSide} grid); ${s.routingZones} zones close roads in the routing case. The embedded (PGlite) rows use ${s.embeddedZones.toLocaleString('en')} zones and ${s.embeddedCases.toLocaleString('en')} cases.${extra.datasetBuiltS !== null ? ` Building the dataset took ${Math.round(extra.datasetBuiltS)} s.` : ''}`,
+    `- Data (SYNTHETIC, seeded): ${s.zones.toLocaleString('en')} published zones of 64 vertices over [115.75, 36.25, 116.25, 36.65], ${s.cases.toLocaleString('en')} case reports, a road network of ${extra.roadEdges.toLocaleString('en')} edges (a perturbed ${s.roadGridSide}×${s.roadGridSide} grid with expressways); ${s.routingZones} zones close roads in the routing case. The embedded (PGlite) rows use ${s.embeddedZones.toLocaleString('en')} zones and ${s.embeddedCases.toLocaleString('en')} cases.${extra.datasetBuiltS !== null ? ` Building the dataset took ${Math.round(extra.datasetBuiltS)} s.` : ''}`,
     `- Whole run: ${Math.round(extra.totalS)} s.`,
     '',
     table(rows),
     '',
   ];
+  const missed = rows.filter((r) => r.met === false);
+  if (missed.length) {
+    lines.push('## Goals not met: by how much, and why', '');
+    for (const r of missed) lines.push(`- **${r.case}** — ${r.margin}.${r.why ? ` ${r.why}` : ''}`);
+    lines.push('');
+  }
+  const unevaluated = rows.filter((r) => r.met === null);
+  if (unevaluated.length) {
+    lines.push('## Not evaluated', '');
+    for (const r of unevaluated) lines.push(`- **${r.case}**: ${r.project === '—' ? '' : `${r.project}; `}${r.reference}`);
+    lines.push('');
+  }
   if (notes.length) {
-    lines.push('Notes:', '');
+    lines.push('## Notes', '');
     for (const n of notes) lines.push(`- **${n.case}**: ${n.text}`);
     lines.push('');
   }

@@ -212,7 +212,7 @@ describe.each(backends())('HTTP fuzzing on %s', (backend) => {
   });
 });
 
-/** encodeURIComponent that turns a lone surrogate into its replacement instead of throwing. */
+/** encodeURIComponent that turns a lone surrogate into U+FFFD instead of throwing. */
 function encodeURIComponentSafe(s: string): string {
-  return encodeURIComponent(s.toWellFormed());
+  return encodeURIComponent(s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
 }

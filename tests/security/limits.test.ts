@@ -81,16 +81,15 @@ describe.each(backends())('configurable limits on %s', (backend) => {
     expect(deep.body.error).toMatchObject({ code: 'geojson_nesting_too_deep', details: { maxDepth: 7 } });
   });
 
-  it('MAX_FEATURES_PER_PAGE: /api/cases serves at most the maximum and refuses a larger limit', async () => {
+  it('MAX_FEATURES_PER_PAGE: /api/cases serves at most the maximum, also when asked for more', async () => {
     for (let i = 0; i < 4; i++) {
       const c = await designer.post('/api/cases', { location: { type: 'Point', coordinates: [115.9 + i * 0.01, 36.4] }, reportedOn: '2022-11-01' });
       expect(c.status, c.text).toBe(201);
     }
     expect((await designer.get('/api/cases')).body.features).toHaveLength(3);
     expect((await designer.get('/api/cases?limit=2')).body.features).toHaveLength(2);
-    const over = await designer.get('/api/cases?limit=4');
-    expect(over.status).toBe(400);
-    expect(over.body.error.code).toBe('validation_failed');
+    expect((await designer.get('/api/cases?limit=1000000')).body.features).toHaveLength(3);
+    expect((await designer.get('/api/cases?limit=0')).status).toBe(400);
   });
 
   it('MAX_FEATURES_PER_PAGE: OGC items serve a larger limit at the maximum, with a next link', async () => {
@@ -102,11 +101,9 @@ describe.each(backends())('configurable limits on %s', (backend) => {
     expect(r.body.links.some((l: { rel: string }) => l.rel === 'next')).toBe(true);
   });
 
-  it('MAX_FEATURES_PER_PAGE: the audit log refuses a page larger than the maximum', async () => {
-    expect((await admin.get('/api/admin/audit?limit=3')).status).toBe(200);
-    const over = await admin.get('/api/admin/audit?limit=4');
-    expect(over.status).toBe(400);
-    expect(over.body.error.code).toBe('validation_failed');
+  it('MAX_FEATURES_PER_PAGE: the audit log serves at most the maximum per page', async () => {
+    expect(((await admin.get('/api/admin/audit?limit=1000')).body as unknown[]).length).toBe(3);
+    expect(((await admin.get('/api/admin/audit?limit=2')).body as unknown[]).length).toBe(2);
   });
 
   it('MAX_BBOX_AREA_DEG2: a bbox over the area is refused with bbox_too_large, one within it is served', async () => {

@@ -14,13 +14,13 @@ import type { Role } from '../../server/src/accounts/accounts.repo';
 import { fillPath, isWrite, routeTable, type RouteEntry } from './route-table';
 
 /** Writes anyone may send: logging in and out. */
-export const PUBLIC_WRITES = new Set(['POST /api/auth/login', 'POST /api/auth/logout']);
+const PUBLIC_WRITES = new Set(['POST /api/auth/login', 'POST /api/auth/logout']);
 
 /**
  * Reads anyone may send: the public map and what it is drawn from. GET /api/auth/me is here because
  * it answers 401 by itself and only ever shows callers their own account.
  */
-export const PUBLIC_READS = new Set([
+const PUBLIC_READS = new Set([
   'GET /api/health',
   'GET /api/config',
   'GET /api/auth/me',
@@ -49,13 +49,14 @@ const ACCOUNT_OF: Record<Exclude<Role, 'admin'>, string> = { designator: 'design
 
 const key = (r: RouteEntry) => `${r.method} ${r.path}`;
 
-describe('the route table', () => {
-  // Building the app needs a context but no database traffic; one PGlite server is enough here.
+describe.each(backends())('route guards on %s', (backend) => {
   let server: TestServer;
   let table: RouteEntry[];
+  const clients = {} as Record<Exclude<Role, 'admin'>, Client>;
   beforeAll(async () => {
-    server = await startTestServer('pglite');
+    server = await startTestServer(backend);
     table = routeTable(createApp(server.ctx));
+    for (const [role, username] of Object.entries(ACCOUNT_OF)) clients[role as Exclude<Role, 'admin'>] = await loginAs(server.url, username);
   });
   afterAll(async () => {
     await server?.close();
@@ -89,20 +90,6 @@ describe('the route table', () => {
 
   it('admits only admins to the admin routes', () => {
     for (const r of table.filter((r) => r.path.startsWith('/api/admin/'))) expect(r.requiredRoles, key(r)).toEqual(['admin']);
-  });
-});
-
-describe.each(backends())('every guard answers 401 and 403 on %s', (backend) => {
-  let server: TestServer;
-  let table: RouteEntry[];
-  const clients = {} as Record<Exclude<Role, 'admin'>, Client>;
-  beforeAll(async () => {
-    server = await startTestServer(backend);
-    table = routeTable(createApp(server.ctx));
-    for (const [role, username] of Object.entries(ACCOUNT_OF)) clients[role as Exclude<Role, 'admin'>] = await loginAs(server.url, username);
-  });
-  afterAll(async () => {
-    await server?.close();
   });
 
   it('answers 401 unauthenticated to an anonymous caller on every guarded route', async () => {
