@@ -285,6 +285,7 @@ export interface RecordedCase {
 
 export interface Dashboard {
   inForceByKind: Record<ZoneKind, number>;
+  inForcePerDay?: { date: string; sealed: number; controlled: number; precaution: number }[];
   casesPerDay: { date: string; count: number }[];
   dueSoon: { zoneId: string; name: string; kind: ZoneKind; nextChangeOn: string; nextKind: ZoneKind | null }[];
 }

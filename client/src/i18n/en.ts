@@ -316,6 +316,7 @@ const en: Messages = {
   dashboard: {
     title: 'Overview',
     inForce: 'Zones in force',
+    inForcePerDay: 'Zones in force per day, by kind',
     casesPerDay: 'New cases per day',
     noCases: 'No case yet',
     casesSummary: '{total} cases from {from} to {to}',

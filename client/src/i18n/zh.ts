@@ -314,6 +314,7 @@ const zh = {
   dashboard: {
     title: '概览',
     inForce: '生效中的区域',
+    inForcePerDay: '每日生效区域（按类别）',
     casesPerDay: '每日新增病例',
     noCases: '暂无病例',
     casesSummary: '{from} 至 {to} 共 {total} 例',
