@@ -85,12 +85,6 @@ export function createApp(ctx: AppContext) {
   app.use(tilesRoutes(ctx));
   app.use(trucksRoutes(ctx));
   app.use(dashboardRoutes(ctx));
-  // MapLibre needs a glyphs URL for symbol layers; Chinese labels are drawn with the browser's own
-  // fonts (localIdeographFontFamily), so an empty glyph range (a valid, empty protobuf) is enough
-  // and the map never reaches for a glyph server on the internet.
-  app.get('/api/glyphs/:fontstack/:range', (_req, res) => {
-    res.set('Content-Type', 'application/x-protobuf').set('Cache-Control', 'public, max-age=86400').end(Buffer.alloc(0));
-  });
   app.use(['/api', '/ogc', '/tiles'], unknownRoute);
 
   if (fs.existsSync(path.join(CLIENT_DIST, 'index.html'))) {

@@ -41,7 +41,6 @@ const PUBLIC_READS = new Set([
   'GET /ogc/collections/:collectionId/items',
   'GET /ogc/collections/:collectionId/items/:featureId',
   'GET /tiles/zones/:z/:x/:y.mvt',
-  'GET /api/glyphs/:fontstack/:range',
 ]);
 
 /** The test account of each non-admin role (admin passes every guard). */

@@ -59,13 +59,5 @@ export function facilitiesRepo(knex: Knex) {
     async remove(trx: Knex.Transaction, id: string): Promise<number> {
       return trx('facilities').where({ id }).delete();
     },
-    /** The nearest designated hospitals: KNN on the GiST index (`<->`), exact distance on the sphere. */
-    async nearest(lon: number, lat: number, kind: FacilityKind, limit: number) {
-      return knex('facilities')
-        .select('id', 'name', 'address', 'phone', 'approximate', knex.raw('ST_DistanceSphere(geom, ST_SetSRID(ST_MakePoint(?, ?), 4326)) as distance_m', [lon, lat]))
-        .where({ kind })
-        .orderByRaw('geom <-> ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lon, lat])
-        .limit(limit);
-    },
   };
 }

@@ -15,25 +15,7 @@ export function publicRepo(knex: Knex) {
       if (ids.length === 0) return [];
       return knex('zones').select('id', 'version', knex.raw('ST_AsGeoJSON(geom, 6) as geometry')).whereIn('id', ids);
     },
-    async regionAt(lon: number, lat: number): Promise<{ code: string; name: string } | undefined> {
-      return knex('regions').select('code', 'name').whereRaw('ST_Intersects(geom, ST_SetSRID(ST_MakePoint(?, ?), 4326))', [lon, lat]).first();
-    },
-    /** The hotline of the nearest township seat within a county (seats are approximate). */
-    async nearestHotline(county: string, lon: number, lat: number) {
-      return knex('hotlines')
-        .select('county', 'township', 'phones', 'approximate')
-        .where({ county })
-        .orderByRaw('geom <-> ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lon, lat])
-        .first();
-    },
-    async nearestFacilities(lon: number, lat: number, kind: string, limit: number) {
-      return knex('facilities')
-        .select('id', 'name', 'address', 'phone', 'approximate', 'sample', knex.raw('ST_DistanceSphere(geom, ST_SetSRID(ST_MakePoint(?, ?), 4326)) as distance_m', [lon, lat]))
-        .where({ kind })
-        .orderByRaw('geom <-> ST_SetSRID(ST_MakePoint(?, ?), 4326)', [lon, lat])
-        .limit(limit);
-    },
-      /** The reference data the lookup keeps in memory: county outlines, designated hospitals, hotlines. */
+    /** The reference data the lookup keeps in memory: county outlines, designated hospitals, hotlines. */
     async lookupReference() {
       const [regions, hospitals, hotlines] = await Promise.all([
         knex('regions').select('code', 'name', knex.raw('ST_AsGeoJSON(geom) as geometry')).orderBy('code'),

@@ -18,12 +18,5 @@ export function regionsRepo(knex: Knex) {
         .select('code', 'name', 'name_en', 'source_name', 'source', knex.raw('ST_AsGeoJSON(seat) as seat'), knex.raw('ST_AsGeoJSON(geom, 6) as geometry'))
         .orderBy('code');
     },
-    /** The county containing a point (the GiST index answers `geom && point` first). */
-    async containing(lon: number, lat: number): Promise<{ code: string; name: string } | undefined> {
-      return knex('regions')
-        .select('code', 'name')
-        .whereRaw('ST_Intersects(geom, ST_SetSRID(ST_MakePoint(?, ?), 4326))', [lon, lat])
-        .first();
-    },
   };
 }
