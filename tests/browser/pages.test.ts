@@ -102,6 +102,7 @@ describe.skipIf(!chromiumPath)('every page in Chromium', () => {
     await walkTabs(page, ['zones', 'cases', 'publish', 'dashboard', 'files']);
     await page.getByTestId('tab-dashboard').click();
     await page.getByTestId('chart-in-force').waitFor();
+    await page.getByTestId('chart-in-force-per-day').waitFor();
     await saveScreenshot(page, 'page-designer-dashboard');
 
     expect(errors).toEqual([]);
