@@ -38,17 +38,26 @@ export function expiryRepo(knex: Knex) {
         `SELECT z.id, z.name, z.kind, z.designated_kind, z.status, z.edition, z.designated_on,
                 coalesce(z.rule_anchor_on, z.designated_on) AS anchor_on, z.county_code, z.lifted_on, z.lifted_by_hand, z.version,
                 coalesce(c.dates, '{}') AS case_dates, coalesce(c.isolated_dates, '{}') AS isolated_case_dates,
-                coalesce((SELECT json_agg(json_build_object('on', s.screened_on, 'negative', s.negative))
-                          FROM screenings s WHERE s.zone_id = z.id AND (?::date IS NULL OR s.screened_on <= ?::date)), '[]'::json) AS screenings
+                coalesce(s.rounds, '[]'::json) AS screenings
          FROM zones z
          LEFT JOIN (
-           SELECT zc.zone_id,
-                  array_agg(DISTINCT zc.reported_on::text) FILTER (WHERE NOT zc.among_isolated) AS dates,
-                  array_agg(DISTINCT zc.reported_on::text) FILTER (WHERE zc.among_isolated) AS isolated_dates
-           FROM zone_cases zc
-           WHERE ?::date IS NULL OR zc.reported_on <= ?::date
-           GROUP BY zc.zone_id
+           SELECT day.zone_id,
+                  array_agg(day.reported_on::text) FILTER (WHERE NOT day.among_isolated) AS dates,
+                  array_agg(day.reported_on::text) FILTER (WHERE day.among_isolated) AS isolated_dates
+           FROM (
+             SELECT zc.zone_id, zc.among_isolated, zc.reported_on
+             FROM zone_cases zc
+             WHERE ?::date IS NULL OR zc.reported_on <= ?::date
+             GROUP BY zc.zone_id, zc.among_isolated, zc.reported_on
+           ) AS day
+           GROUP BY day.zone_id
          ) c ON c.zone_id = z.id
+         LEFT JOIN (
+           SELECT sr.zone_id, json_agg(json_build_object('on', sr.screened_on, 'negative', sr.negative)) AS rounds
+           FROM screenings sr
+           WHERE ?::date IS NULL OR sr.screened_on <= ?::date
+           GROUP BY sr.zone_id
+         ) s ON s.zone_id = z.id
          WHERE z.status IN ('published', 'lifted')
          ORDER BY z.id`,
         [until, until, until, until],
