@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { roadsRepo, type RoadInsert } from '../roads/roads.repo';
+import { facilitiesRepo, type Facility } from '../facilities/facilities.repo';
+import type { Checkpoint } from '../checkpoints/checkpoints.repo';
 
 export interface RegionInsert {
   code: string;
@@ -10,21 +12,6 @@ export interface RegionInsert {
   seat: [number, number];
   geometry: GeoJSON.MultiPolygon;
 }
-export interface FacilityInsert {
-  id: string;
-  kind: string;
-  name: string;
-  address: string | null;
-  phone: string | null;
-  beds: number | null;
-  rooms: number | null;
-  approximate: boolean;
-  placement: string | null;
-  sample: boolean;
-  note: string | null;
-  source: string | null;
-  geometry: GeoJSON.Point;
-}
 export interface HotlineInsert {
   county: string;
   township: string;
@@ -34,22 +21,11 @@ export interface HotlineInsert {
   source: string;
   point: [number, number];
 }
-export interface CheckpointInsert {
-  id: string;
-  name: string;
-  road: string;
-  direction: string;
-  pointLeader: string | null;
-  phone: string | null;
-  sample: boolean;
-  geometry: GeoJSON.Point;
-}
-
 export interface GeodataSet {
   regions: RegionInsert[];
-  facilities: FacilityInsert[];
+  facilities: Facility[];
   hotlines: HotlineInsert[];
-  checkpoints: CheckpointInsert[];
+  checkpoints: Checkpoint[];
   roads: RoadInsert[];
 }
 
@@ -75,23 +51,8 @@ export function geodataRepo(knex: Knex) {
             geom: trx.raw('ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(?), 4326))', [json(r.geometry)]),
           });
         }
-        for (const f of set.facilities) {
-          await trx('facilities').insert({
-            id: f.id,
-            kind: f.kind,
-            name: f.name,
-            address: f.address,
-            phone: f.phone,
-            beds: f.beds,
-            rooms: f.rooms,
-            approximate: f.approximate,
-            placement: f.placement,
-            sample: f.sample,
-            note: f.note,
-            source: f.source,
-            geom: trx.raw('ST_SetSRID(ST_GeomFromGeoJSON(?), 4326)', [json(f.geometry)]),
-          });
-        }
+        const facilities = facilitiesRepo(trx);
+        for (const f of set.facilities) await facilities.insert(trx, f);
         for (const h of set.hotlines) {
           await trx('hotlines').insert({
             county: h.county,

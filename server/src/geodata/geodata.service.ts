@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import { geodataRepo, type GeodataSet } from './geodata.repo';
 import { nodeRoadLines } from '../roads/roads.noding';
+import type { Facility } from '../facilities/facilities.repo';
 import { parseLine, parsePoint, parseZoneGeometry, type GeometryLimits } from '../geo/geojson';
 
 /** The project's geodata folder (regions, hospitals, hotlines, checkpoints, sample roads). */
@@ -34,7 +35,7 @@ export function readGeodata(dir: string, limits: GeometryLimits): GeodataSet {
   }));
   const facilities = readJson(dir, 'facilities.geojson').features.map((f: { id?: string; properties: Props; geometry: unknown }) => ({
     id: String(f.properties.id ?? f.id),
-    kind: String(f.properties.kind),
+    kind: String(f.properties.kind) as Facility['kind'],
     name: String(f.properties.name),
     address: str(f.properties.address),
     phone: str(f.properties.phone),
