@@ -65,8 +65,16 @@ export function routingService(knex: Knex, deps: {
   let roadsCheckedAt = 0;
   let building: Promise<RoutingEngine> | null = null;
 
-  const zonesOf = (snap: PublicSnapshot): AvoidedZone[] =>
-    snap.features.map((f) => ({ id: f.id, kind: f.properties.kind, name: f.properties.name, geometry: f.geometry }));
+  // One list per published snapshot: the truck list checks every route against the same zones.
+  const zonesBySnapshot = new WeakMap<PublicSnapshot, AvoidedZone[]>();
+  const zonesOf = (snap: PublicSnapshot): AvoidedZone[] => {
+    let zones = zonesBySnapshot.get(snap);
+    if (!zones) {
+      zones = snap.features.map((f) => ({ id: f.id, kind: f.properties.kind, name: f.properties.name, geometry: f.geometry }));
+      zonesBySnapshot.set(snap, zones);
+    }
+    return zones;
+  };
 
   const refresh = async (): Promise<RoutingEngine> => {
     // The network is checked at most every 10 s: a cheap query, but not one per route.
