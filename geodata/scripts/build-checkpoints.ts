@@ -92,35 +92,58 @@ function regionAt(regions: RegionFeature[], position: LonLat): RegionFeature {
   return region;
 }
 
+/** A sample checkpoint: every one has no known leader or phone, and says how it was placed. */
+function sampleCheckpoint(c: {
+  id: string;
+  name: string;
+  road: string;
+  kind: CheckpointProperties['kind'];
+  directionZh: string;
+  directionEn: string;
+  region: RegionFeature;
+  placement: string;
+  position: LonLat;
+}): Feature<Point, CheckpointProperties> {
+  return {
+    type: 'Feature',
+    id: c.id,
+    properties: {
+      id: c.id,
+      name: c.name,
+      road: c.road,
+      kind: c.kind,
+      direction: `${c.directionZh} / ${c.directionEn}`,
+      directionZh: c.directionZh,
+      directionEn: c.directionEn,
+      countyCode: c.region.properties.code,
+      county: c.region.properties.name,
+      pointLeader: null,
+      phone: null,
+      sample: true,
+      approximate: true,
+      placement: c.placement,
+    },
+    geometry: { type: 'Point', coordinates: c.position },
+  };
+}
+
 function borderCheckpoint(
   row: (typeof BORDER_CHECKPOINTS)[number],
   entry: BorderEntry,
   region: RegionFeature,
 ): Feature<Point, CheckpointProperties> {
   const compass = compassSector(entry.bearing);
-  const directionZh = `${compass.zh}，${entry.from.zh}方向来车`;
-  const directionEn = `${compass.en}, inbound from ${entry.from.en}`;
-  return {
-    type: 'Feature',
+  return sampleCheckpoint({
     id: row.id,
-    properties: {
-      id: row.id,
-      name: row.name,
-      road: entry.ref ?? entry.name,
-      kind: 'border_entry',
-      direction: `${directionZh} / ${directionEn}`,
-      directionZh,
-      directionEn,
-      countyCode: region.properties.code,
-      county: region.properties.name,
-      pointLeader: null,
-      phone: null,
-      sample: true,
-      approximate: true,
-      placement: `sample: on the sample road about ${Math.round(entry.offsetKm * 1000)} m inside the city boundary where the road crosses it (boundary from regions.geojson); the real site was not published`,
-    },
-    geometry: { type: 'Point', coordinates: entry.position },
-  };
+    name: row.name,
+    road: entry.ref ?? entry.name,
+    kind: 'border_entry',
+    directionZh: `${compass.zh}，${entry.from.zh}方向来车`,
+    directionEn: `${compass.en}, inbound from ${entry.from.en}`,
+    region,
+    placement: `sample: on the sample road about ${Math.round(entry.offsetKm * 1000)} m inside the city boundary where the road crosses it (boundary from regions.geojson); the real site was not published`,
+    position: entry.position,
+  });
 }
 
 function tollCheckpoint(
@@ -128,29 +151,17 @@ function tollCheckpoint(
   plaza: TollPlaza,
   region: RegionFeature,
 ): Feature<Point, CheckpointProperties> {
-  const directionZh = `${plaza.motorwayRef}出口下道车辆`;
-  const directionEn = `vehicles leaving ${plaza.motorwayRef} at the exit`;
-  return {
-    type: 'Feature',
+  return sampleCheckpoint({
     id: row.id,
-    properties: {
-      id: row.id,
-      name: row.name,
-      road: plaza.motorwayRef,
-      kind: 'toll_exit',
-      direction: `${directionZh} / ${directionEn}`,
-      directionZh,
-      directionEn,
-      countyCode: region.properties.code,
-      county: region.properties.name,
-      pointLeader: null,
-      phone: null,
-      sample: true,
-      approximate: true,
-      placement: `sample: at the toll plaza (${plaza.station}) of a sample exit link off ${plaza.motorwayRef}, not on the expressway main line; the real site was not published`,
-    },
-    geometry: { type: 'Point', coordinates: plaza.position },
-  };
+    name: row.name,
+    road: plaza.motorwayRef,
+    kind: 'toll_exit',
+    directionZh: `${plaza.motorwayRef}出口下道车辆`,
+    directionEn: `vehicles leaving ${plaza.motorwayRef} at the exit`,
+    region,
+    placement: `sample: at the toll plaza (${plaza.station}) of a sample exit link off ${plaza.motorwayRef}, not on the expressway main line; the real site was not published`,
+    position: plaza.position,
+  });
 }
 
 /** Builds the sample checkpoints from the road network's border entries and toll plazas. */
