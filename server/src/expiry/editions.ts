@@ -8,7 +8,7 @@
  * case); N consecutive case-free days are reached once days D+1 … D+N have passed without a
  * counting case, and a rule's transition takes effect at 00:00 Asia/Shanghai on day D+N+1.
  */
-import type { BilingualText } from './measures';
+import type { BilingualText, KindVocabulary } from './measures';
 
 /** The three kinds of risk zone: 封控区 / 管控区 / 防范区. */
 export type ZoneKind = 'sealed' | 'controlled' | 'precaution';
@@ -93,6 +93,12 @@ export interface CountyCascade {
 export interface Edition {
   id: EditionId;
   names: BilingualText;
+  /**
+   * What the edition calls its zone kinds (DOMAIN.md, "What the public is told"): 'zone' for
+   * 封控区/管控区/防范区, 'risk-level' for 高风险区/中风险区/低风险区. The texts are in measures.ts
+   * (`kindName`), kept there so this table needs no runtime import of it.
+   */
+  kindVocabulary: KindVocabulary;
   /** Where the rules come from: a seed in /work/shared/seeds or the public protocol. */
   source: string;
   /** The zone kinds a designator may draw under this edition. */
@@ -112,6 +118,7 @@ export interface Edition {
 const protocol8: Edition = {
   id: 'protocol-8',
   names: { zh: '新型冠状病毒肺炎防控方案（第八版）', en: 'COVID-19 prevention and control protocol, 8th edition' },
+  kindVocabulary: 'zone',
   source:
     'Public 8th-edition national protocol, in use from 2021 to spring 2022; applied in Liaocheng (seed 000: ' +
     'zone kinds and measures, "连续14天内无新增…为低风险区").',
@@ -182,6 +189,7 @@ const protocol8: Edition = {
 const shanghai2022: Edition = {
   id: 'shanghai-2022',
   names: { zh: '上海分区管控规则（2022年5月22日起）', en: 'Shanghai zoning rules (from 2022-05-22)' },
+  kindVocabulary: 'zone',
   source: 'Public Shanghai municipal rules in force from 2022-05-22 (DOMAIN.md).',
   zoneKinds: ['sealed', 'controlled', 'precaution'],
   screening: null,
@@ -240,6 +248,7 @@ const shanghai2022: Edition = {
 const protocol9: Edition = {
   id: 'protocol-9',
   names: { zh: '新型冠状病毒肺炎防控方案（第九版）', en: 'COVID-19 prevention and control protocol, 9th edition' },
+  kindVocabulary: 'risk-level',
   source: 'Public 9th-edition national protocol, 2022-06 (DOMAIN.md).',
   zoneKinds: ['sealed', 'controlled', 'precaution'],
   screening: {
@@ -304,6 +313,7 @@ const protocol9: Edition = {
 const twentyMeasures: Edition = {
   id: 'twenty-measures',
   names: { zh: '二十条优化措施', en: 'Twenty measures' },
+  kindVocabulary: 'risk-level',
   source:
     'Seed 003: 关于进一步优化新冠肺炎疫情防控措施 科学精准做好防控工作的通知 (2022-11-11), ' +
     '"高风险区连续5天未发现新增感染者，降为低风险区"; public follow-up notice of 2022-12-07 on cases among people isolated at home.',
