@@ -10,6 +10,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 180_000,
-    reporters: ['default'],
+    // The second reporter ends the run with every skipped test and why it was skipped.
+    reporters: ['default', './tests/helpers/skip-reporter.ts'],
   },
 });

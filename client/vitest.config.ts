@@ -7,5 +7,6 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    reporters: ['default', fileURLToPath(new URL('../tests/helpers/skip-reporter.ts', import.meta.url))],
   },
 });

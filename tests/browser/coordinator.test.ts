@@ -4,7 +4,7 @@ import { LayerId } from '../../client/src/map/ids';
 import { loginAs, startTestServer, type TestServer } from '../helpers/server';
 import {
   TEST_PASSWORD,
-  chromiumForTests,
+  chromiumForTests, chromiumMissingReason,
   ensureClientBuilt,
   launchBrowser,
   logInThroughPage,
@@ -15,6 +15,7 @@ import {
   waitForMapIdle,
   wheelZoomTo,
 } from './helpers';
+import { requires } from '../helpers/requirements';
 
 const chromiumPath = chromiumForTests();
 
@@ -23,7 +24,7 @@ const CHECKPOINT = { id: 'cp-15', name: 'G20聊城北收费站出口服务点（
 /** A destination in the city, south of the checkpoint, a few hundred metres off 花园路. */
 const DESTINATION: [number, number] = [115.975, 36.455];
 
-describe.skipIf(!chromiumPath)('coordinator workspace in Chromium', () => {
+describe('coordinator workspace in Chromium', requires(Boolean(chromiumPath), chromiumMissingReason()), () => {
   let server: TestServer;
   let browser: Browser;
   beforeAll(async () => {

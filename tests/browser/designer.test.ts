@@ -4,7 +4,7 @@ import { LayerId } from '../../client/src/map/ids';
 import { Client, startTestServer, type TestServer } from '../helpers/server';
 import {
   TEST_PASSWORD,
-  chromiumForTests,
+  chromiumForTests, chromiumMissingReason,
   ensureClientBuilt,
   launchBrowser,
   logInThroughPage,
@@ -15,6 +15,7 @@ import {
   waitForRenderedFeature,
   wheelZoomTo,
 } from './helpers';
+import { requires } from '../helpers/requirements';
 
 const chromiumPath = chromiumForTests();
 
@@ -25,7 +26,7 @@ const HALF_HEIGHT = 0.003;
 const ZONE_NAME = '浏览器测试小区封控区';
 const SEALED_MEASURES = '区域封闭、足不出户、服务上门';
 
-describe.skipIf(!chromiumPath)('designator workspace in Chromium', () => {
+describe('designator workspace in Chromium', requires(Boolean(chromiumPath), chromiumMissingReason()), () => {
   let server: TestServer;
   let browser: Browser;
   beforeAll(async () => {

@@ -36,12 +36,17 @@ export { TEST_PASSWORD } from '../helpers/backends';
 export function chromiumForTests(): string | null {
   const candidate = process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH;
   if (fs.existsSync(candidate)) return candidate;
-  const reason = `Chromium not found at ${candidate} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  const reason = chromiumMissingReason();
   if (process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0') {
     throw new Error(`${reason}: the browser tests cannot run, and CI must run them`);
   }
   console.warn(`${reason}: browser tests skipped`);
   return null;
+}
+
+/** Why the browser tests are skipped on this machine. */
+export function chromiumMissingReason(): string {
+  return `needs Chromium at ${process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`;
 }
 
 /**

@@ -4,7 +4,7 @@ import { LayerId } from '../../client/src/map/ids';
 import { startTestServer, type TestServer } from '../helpers/server';
 import {
   TEST_PASSWORD,
-  chromiumForTests,
+  chromiumForTests, chromiumMissingReason,
   ensureClientBuilt,
   launchBrowser,
   logInThroughPage,
@@ -13,6 +13,7 @@ import {
   saveScreenshot,
   waitForMapIdle,
 } from './helpers';
+import { requires } from '../helpers/requirements';
 
 const chromiumPath = chromiumForTests();
 
@@ -30,7 +31,7 @@ async function walkTabs(page: Page, tabIds: string[]): Promise<void> {
   }
 }
 
-describe.skipIf(!chromiumPath)('every page in Chromium', () => {
+describe('every page in Chromium', requires(Boolean(chromiumPath), chromiumMissingReason()), () => {
   let server: TestServer;
   let browser: Browser;
   beforeAll(async () => {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { LayerId } from '../../client/src/map/ids';
 import { Client, loginAs, startTestServer, type TestServer } from '../helpers/server';
 import {
-  chromiumForTests,
+  chromiumForTests, chromiumMissingReason,
   ensureClientBuilt,
   launchBrowser,
   openPage,
@@ -13,6 +13,7 @@ import {
   waitForMapIdle,
   waitForRenderedFeature,
 } from './helpers';
+import { requires } from '../helpers/requirements';
 
 const chromiumPath = chromiumForTests();
 
@@ -66,7 +67,7 @@ async function openPublicMap(browser: Browser, base: string): Promise<{ page: Pa
 /** The digits a tel: link dials for the first number of a phone field. */
 const dialOf = (phone: string) => `tel:${phone.split(/[/、,，;；\s]+/)[0].replace(/[^\d+]/g, '')}`;
 
-describe.skipIf(!chromiumPath)('public risk map in Chromium', () => {
+describe('public risk map in Chromium', requires(Boolean(chromiumPath), chromiumMissingReason()), () => {
   let server: TestServer;
   let browser: Browser;
   let zones: PublishedZones;

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DB_PREFIX, RUN_DIR, databaseUrl } from '../helpers/backends';
 import { Client, loginAs, startTestServer, type TestServer } from '../helpers/server';
 import { PG_BIN } from './processes';
+import { needsPostgres } from '../helpers/requirements';
 
 const square = (lon: number, lat: number, d = 0.004) => ({
   type: 'Polygon',
@@ -47,7 +48,7 @@ async function views(server: TestServer) {
   return { publicMap, zones, audit };
 }
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)('pg_dump and pg_restore', () => {
+describe('pg_dump and pg_restore', needsPostgres, () => {
   const servers: TestServer[] = [];
   const dumpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'risk-dump-'));
   afterAll(async () => {

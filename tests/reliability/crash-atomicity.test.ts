@@ -12,6 +12,7 @@ import { Client, freshDatabase } from '../helpers/server';
 import { BULLETIN_LOCK_KEY } from '../../server/src/bulletins/bulletins.repo';
 import { EXPIRY_LOCK_KEY } from '../../server/src/expiry/expiry.repo';
 import { spawnServiceProcess, startServiceProcess, waitFor, type ServiceProcess } from './processes';
+import { needsPostgres } from '../helpers/requirements';
 
 const DRAFTS = 300;
 /** Locks of this test's database only: other databases on the server have the same lock keys. */
@@ -29,7 +30,7 @@ async function login(url: string, username: string): Promise<Client> {
   return c;
 }
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)('a service killed in the middle of a transaction on postgres', () => {
+describe('a service killed in the middle of a transaction on postgres', needsPostgres, () => {
   let env: Record<string, string>;
   let db: pg.Client;
   const started: ServiceProcess[] = [];

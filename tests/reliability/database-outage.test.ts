@@ -8,13 +8,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, startTestServer, type TestServer } from '../helpers/server';
 import { PG_BIN, canRunOwnCluster, createThrowawayCluster, waitFor, type ThrowawayCluster } from './processes';
+import { inCi, requires } from '../helpers/requirements';
 
 const ADMIN_PASSWORD = 'outage-admin-password';
 const available = canRunOwnCluster();
-const inCi = process.env.CI === 'true';
-if (!available && !inCi) {
-  console.warn(`database-outage.test.ts skipped: no PostgreSQL server binaries in ${PG_BIN} (install postgresql-15 and postgresql-15-postgis-3, or set PG_BIN)`);
-}
 
 const square = (lon: number, lat: number, d = 0.004) => ({
   type: 'Polygon',
@@ -22,7 +19,10 @@ const square = (lon: number, lat: number, d = 0.004) => ({
 });
 
 // In CI the binaries must be there: a missing server is a broken pipeline, not a reason to skip.
-describe.skipIf(!available && !inCi)('PostgreSQL stopped and started under a running service', () => {
+describe(
+  'PostgreSQL stopped and started under a running service',
+  requires(available || inCi, `needs the PostgreSQL server binaries in ${PG_BIN} (install postgresql-15 and postgresql-15-postgis-3, or set PG_BIN)`),
+  () => {
   let cluster: ThrowawayCluster;
   let server: TestServer;
   let admin: Client;
@@ -88,4 +88,5 @@ describe.skipIf(!available && !inCi)('PostgreSQL stopped and started under a run
     await waitFor('the public map to show the zone published after the outage', async () =>
       (await anon.get('/api/public/zones')).body.features.some((f: { id: string }) => f.id === after), 10_000);
   });
-});
+  },
+);

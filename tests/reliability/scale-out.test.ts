@@ -11,13 +11,14 @@ import { Client, freshDatabase, loginAs, startTestServer, type TestServer } from
 import { expiryRepo } from '../../server/src/expiry/expiry.repo';
 import { addDays, todayInShanghai } from '../../server/src/shared/dates';
 import { waitFor } from './processes';
+import { needsPostgres } from '../helpers/requirements';
 
 const square = (lon: number, lat: number, d = 0.004) => ({
   type: 'Polygon',
   coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]],
 });
 
-describe.skipIf(!process.env.TEST_DATABASE_URL)('several processes on one PostgreSQL', () => {
+describe('several processes on one PostgreSQL', needsPostgres, () => {
   let env: Record<string, string>;
   const servers: TestServer[] = [];
   const start = async (extra: Record<string, string> = {}) => {

@@ -14,10 +14,9 @@ import { RoutingEngine } from '../../server/src/routing/engine';
 import { NoRouteError } from '../../server/src/routing/errors';
 import { EDGE_COST_SQL, EDGE_REVERSE_COST_SQL } from '../../server/src/routing/graph';
 import { generateRoadNetwork, generateZones, seededRandom } from '../../bench/lib/road-network';
+import { needsPostgres } from '../helpers/requirements';
 
-const hasPostgres = Boolean(process.env.TEST_DATABASE_URL);
-
-describe.runIf(hasPostgres)('route cost parity with pgr_dijkstra', () => {
+describe('route cost parity with pgr_dijkstra', needsPostgres, () => {
   let knex: Knex;
   let engine: RoutingEngine;
   let nodeIds: number[];
@@ -80,7 +79,7 @@ describe.runIf(hasPostgres)('route cost parity with pgr_dijkstra', () => {
     ['around the sealed and controlled zones', ['sealed', 'controlled'] as ('sealed' | 'controlled')[]],
   ] as const) {
     it(`gives pgr_dijkstra's cost for 40 random pairs ${label}`, async (ctx) => {
-      if (!pgrouting) ctx.skip();
+      if (!pgrouting) ctx.skip('needs the pgrouting extension on the test PostgreSQL (apt-get install postgresql-15-pgrouting)');
       const random = seededRandom(label.length);
       const closed = engine.closedEdgeIds({ avoid });
       if (avoid.length) expect(closed.length).toBeGreaterThan(0);

@@ -52,7 +52,7 @@ describe.each(backends())('the audit log on %s', (backend) => {
     expect(edit.status).toBe(200);
     const b = await designer.post('/api/bulletins', { zoneIds: [z.body.id], title: '审计通告' });
     expect(b.status).toBe(201);
-    const s = await designer.post(`/api/zones/${z.body.id}/screenings`, { on: b.body.publishedAt.slice(0, 10), negative: true });
+    const s = await designer.post(`/api/zones/${z.body.id}/screenings`, { on: z.body.properties.designatedOn, negative: true });
     expect(s.status, s.text).toBe(201);
     expect((await designer.post(`/api/zones/${z.body.id}/lift`, { reason: '审计解除' })).status).toBe(200);
 

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends';
 import { Client, loginAs, startTestServer, type TestServer } from '../helpers/server';
+import { needsPostgres } from '../helpers/requirements';
 
 const LIMITS = {
   BODY_LIMIT: '16kb',
@@ -125,7 +126,7 @@ describe.each(backends())('configurable limits on %s', (backend) => {
 // The statement timeout is a PostgreSQL setting (PGlite runs in-process and has none). A designator's
 // zone list is made slow for certain by holding a lock on the zones table from another session: the
 // list waits for it, and the timeout, not the lock holder, ends the wait.
-describe.skipIf(!process.env.TEST_DATABASE_URL)('STATEMENT_TIMEOUT_MS on postgres', () => {
+describe('STATEMENT_TIMEOUT_MS on postgres', needsPostgres, () => {
   let server: TestServer;
   let designer: Client;
   beforeAll(async () => {
