@@ -14,7 +14,7 @@ import { publicService } from './public/public.service';
 import { routingService } from './routing/routing.service';
 import { trucksService } from './trucks/trucks.service';
 import { checkpointsRepo } from './checkpoints/checkpoints.repo';
-import { ZONES_CHANGED as ZONES_CHANGED_CHANNEL } from './expiry/expiry.service';
+import { PUBLISHED, publicationsService, type Published } from './publications/publications.service';
 
 /** Everything a route needs: settings, the database, and the feature services built on them. */
 export function createContext(config: Config, db: Database) {
@@ -24,13 +24,23 @@ export function createContext(config: Config, db: Database) {
     serviceArea: config.serviceArea,
   };
   const notify = (channel: string, payload: string) => db.notify(channel, payload);
-  const expiry = expiryService(db.knex, notify);
+  const publications = publicationsService(db.knex, { notify });
+  // After a write commits: every process is told, and this one's public map includes it before
+  // the write is answered.
+  const afterPublish = async (published: Published[]) => {
+    if (!published.length) return;
+    await publications.announce(published);
+    await publicMap.refresh();
+  };
+  const expiry = expiryService(db.knex, { publications, afterPublish });
+  const publicMap = publicService(db, { expiry, serviceArea: config.serviceArea });
   const services = {
     expiry,
-    zones: zonesService(db.knex, { limits, defaultEdition: config.defaultEdition, expiry, notify }),
-    cases: casesService(db.knex, { limits, expiry }),
-    bulletins: bulletinsService(db.knex, { expiry, notify }),
-    public: publicService(db, { expiry, serviceArea: config.serviceArea }),
+    publications,
+    zones: zonesService(db.knex, { limits, defaultEdition: config.defaultEdition, expiry, afterPublish }),
+    cases: casesService(db.knex, { limits, expiry, afterPublish }),
+    bulletins: bulletinsService(db.knex, { expiry, publications, afterPublish }),
+    public: publicMap,
     accounts: accountsService(db.knex),
     auth: authService(db.knex, config.sessionTtlHours),
     facilities: facilitiesService(db.knex, limits, notify),
@@ -48,11 +58,11 @@ export function createContext(config: Config, db: Database) {
   // When the zones in force change (published, lifted, stepped down), planned routes are checked
   // again and the ones a zone now cuts are flagged for the coordinators.
   let recheck: NodeJS.Timeout | null = null;
-  void db.listen(ZONES_CHANGED_CHANNEL, () => {
+  void db.listen(PUBLISHED, () => {
     if (recheck) clearTimeout(recheck);
     recheck = setTimeout(() => {
       recheck = null;
-      trucks.recheckRoutes().catch(() => undefined);
+      trucks.recheckRoutes().catch((err: unknown) => console.error('[trucks] rechecking planned routes failed:', err instanceof Error ? err.message : err));
     }, 200);
     recheck.unref();
   });

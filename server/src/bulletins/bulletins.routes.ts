@@ -12,14 +12,16 @@ const bulletinId = (raw: string) => {
 export function bulletinsRoutes(ctx: AppContext): Router {
   const r = Router();
   const svc = ctx.services.bulletins;
-  r.get('/api/public/bulletins', async (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=30').json(await svc.list());
+  // The list changes with every publication: a short cache only, revalidated after a bulletin.
+  r.get(['/api/public/bulletins', '/api/public/publications'], async (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=5').json(await svc.list());
   });
   r.get('/api/bulletins', requireRole('designator'), async (_req, res) => {
     res.json(await svc.list(500));
   });
-  r.get('/api/bulletins/:id', async (req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').json(await svc.get(bulletinId(String(req.params.id))));
+  // A publication never changes once made.
+  r.get(['/api/bulletins/:id', '/api/public/publications/:id'], async (req, res) => {
+    res.set('Cache-Control', 'public, max-age=31536000, immutable').json(await svc.get(bulletinId(String(req.params.id))));
   });
   r.post('/api/bulletins/preview', requireRole('designator'), async (req, res) => {
     res.json(await svc.preview(req.body));

@@ -9,18 +9,23 @@ import { AppError, notFound } from '../errors';
 import { auditRepo } from '../audit/audit.repo';
 import { todayInShanghai } from '../shared/dates';
 import type { ExpiryService } from '../expiry/expiry.service';
-import { ZONES_CHANGED } from '../expiry/expiry.service';
-import type { ZoneKind } from '../expiry/editions';
+import type { EditionId, ZoneKind } from '../expiry/editions';
+import type { Published, PublicationsService } from '../publications/publications.service';
 
 const PublishBody = z.object({
   zoneIds: z.array(z.string().uuid('zone ids are UUIDs')).min(1, 'name at least one zone').max(500),
   title: z.string().trim().min(1, 'a bulletin needs a title').max(200),
+  /** The number of an earlier publication this one corrects: it is then published as a correction. */
+  corrects: z.number().int().positive().optional(),
 });
 
 export const BulletinErrors = { notPublishable: 'zone_not_publishable' } as const;
 
 /** Bulletins: publishing drafts and pending edits together, all or none, as one numbered notice. */
-export function bulletinsService(knex: Knex, deps: { expiry: ExpiryService; notify: (c: string, p: string) => Promise<void> }) {
+export function bulletinsService(
+  knex: Knex,
+  deps: { expiry: ExpiryService; publications: PublicationsService; afterPublish: (published: Published[]) => Promise<void> },
+) {
   const repo = bulletinsRepo(knex);
   const zones = zonesRepo(knex);
   const audit = auditRepo(knex);
@@ -30,6 +35,8 @@ export function bulletinsService(knex: Knex, deps: { expiry: ExpiryService; noti
     kind: (row.pending?.kind ?? row.kind) as ZoneKind,
     name: row.pending?.name ?? row.name,
     designatedOn: row.pending?.designatedOn ?? row.designated_on,
+    edition: row.edition as EditionId,
+    extent: row.pending?.extent ?? row.extent ?? null,
     isChange: row.status === 'published',
   });
 
@@ -47,16 +54,24 @@ export function bulletinsService(knex: Knex, deps: { expiry: ExpiryService; noti
     return rows;
   };
 
-  const composeText = async (db: Knex | Knex.Transaction, number: number, title: string, rows: ZoneRow[], publishedOn: string) => {
+  const composeText = async (
+    db: Knex | Knex.Transaction,
+    b: { number: number; title: string; rows: ZoneRow[]; publishedOn: string; corrects: { number: number; title: string } | null; areas: Map<string, number> },
+  ) => {
     const names = await repo.regionNames(db);
-    const bulletinZones: BulletinZone[] = rows.map((r) => ({ ...asPublished(r), countyName: r.county_code ? (names.get(r.county_code) ?? null) : null }));
-    const hotlineRows = await repo.hotlinesOfCounties(db, [...new Set(rows.map((r) => r.county_code).filter((c): c is string => Boolean(c)))]);
+    const bulletinZones: BulletinZone[] = b.rows.map((r) => ({
+      ...asPublished(r),
+      countyName: r.county_code ? (names.get(r.county_code) ?? null) : null,
+      effectiveOn: b.publishedOn,
+      areaKm2: b.areas.get(r.id) ?? 0,
+    }));
+    const hotlineRows = await repo.hotlinesOfCounties(db, [...new Set(b.rows.map((r) => r.county_code).filter((c): c is string => Boolean(c)))]);
     const byCounty = new Map<string, CountyHotlines>();
     for (const h of hotlineRows) {
       if (!byCounty.has(h.county)) byCounty.set(h.county, { county: h.county, lines: [] });
       byCounty.get(h.county)!.lines.push({ township: h.township, phones: h.phones });
     }
-    return bulletinText({ number, title, publishedOn, zones: bulletinZones, hotlines: [...byCounty.values()] });
+    return bulletinText({ number: b.number, title: b.title, publishedOn: b.publishedOn, zones: bulletinZones, hotlines: [...byCounty.values()], corrects: b.corrects });
   };
 
   return {
@@ -66,21 +81,25 @@ export function bulletinsService(knex: Knex, deps: { expiry: ExpiryService; noti
       const input = parseInput(PublishBody, body);
       return knex.transaction(async (trx) => {
         const rows = await lockedZones(trx, input.zoneIds);
-        const number = await repo.nextNumber(trx);
-        return { number, title: input.title, text: await composeText(trx, number, input.title, rows, todayInShanghai()) };
+        const number = Math.max(await repo.nextNumber(trx), await deps.publications.repo.nextNumber(trx));
+        const corrects = input.corrects ? await deps.publications.correctedPublication(trx, input.corrects) : null;
+        const areas = await deps.publications.repo.areasKm2(trx, rows.map((r) => r.id));
+        return { number, title: input.title, text: await composeText(trx, { number, title: input.title, rows, publishedOn: todayInShanghai(), corrects, areas }) };
       });
     },
 
-    /** Publishes every named zone in one transaction, or none of them. */
+    /**
+     * Publishes every named zone in one transaction, or none of them, as one numbered publication
+     * of the public record (with the engine's notices for any other zone the change affects).
+     */
     async publish(body: unknown, actor: string) {
       const input = parseInput(PublishBody, body);
       const today = todayInShanghai();
-      const bulletin = await knex.transaction(async (trx) => {
-        await repo.lock(trx);
+      const result = await knex.transaction(async (trx) => {
+        await deps.expiry.lock(trx);
         const rows = await lockedZones(trx, input.zoneIds);
-        const number = await repo.nextNumber(trx);
-        const text = await composeText(trx, number, input.title, rows, today);
-        const b = await repo.insert(trx, { number, title: input.title, text, publishedBy: actor });
+        const corrects = input.corrects ? await deps.publications.correctedPublication(trx, input.corrects) : null;
+        const published: ZoneRow[] = [];
         for (const row of rows) {
           const p = row.pending;
           const kindChanged = Boolean(p?.kind && p.kind !== row.kind);
@@ -88,11 +107,11 @@ export function bulletinsService(knex: Knex, deps: { expiry: ExpiryService; noti
           const ok = await zones.updateIfVersion(trx, row.id, row.version, {
             status: 'published',
             publishedAt: trx.fn.now() as unknown as Knex.Raw,
-            bulletinId: b.id,
             ...(p
               ? {
                   ...(p.name !== undefined ? { name: p.name } : {}),
                   ...(p.reason !== undefined ? { reason: p.reason } : {}),
+                  ...(p.extent !== undefined ? { extent: p.extent } : {}),
                   ...(p.designatedOn !== undefined ? { designatedOn: p.designatedOn } : {}),
                   // A kind set by hand is a new designation for the rules: they count from today.
                   ...(kindChanged ? { kind: p.kind, designatedKind: p.kind, ruleAnchorOn: today } : {}),
@@ -104,36 +123,56 @@ export function bulletinsService(knex: Knex, deps: { expiry: ExpiryService; noti
           });
           if (!ok) throw new AppError('version_conflict', 409, 'A zone changed while publishing; nothing was published.', { zoneId: row.id });
           if (geometry) await relinkZoneCases(trx, row.id);
-          const after = (await zones.get(row.id, trx))!;
-          await repo.addZone(trx, b.id, { id: row.id, version: after.version, kind: after.kind, name: after.name });
+          published.push((await zones.get(row.id, trx))!);
+        }
+        const areas = await deps.publications.repo.areasKm2(trx, published.map((r) => r.id));
+        let bulletin: { id: number; published_at: Date } | null = null;
+        let text = '';
+        const run = await deps.expiry.applyIn(trx, today, actor, { zoneIds: published.map((r) => r.id) }, {
+          kind: corrects ? 'correction' : 'bulletin',
+          zoneIds: published.map((r) => r.id),
+          title: input.title,
+          corrects: corrects?.number ?? null,
+          text: async (number) => (text = await composeText(trx, { number, title: input.title, rows: published, publishedOn: today, corrects, areas })),
+          bulletinId: async (number) => {
+            bulletin = await repo.insert(trx, { number, title: input.title, text, publishedBy: actor });
+            for (const after of published) {
+              await zones.updateBulletin(trx, after.id, bulletin.id);
+              await repo.addZone(trx, bulletin.id, { id: after.id, version: after.version, kind: after.kind, name: after.name });
+            }
+            return bulletin.id;
+          },
+        });
+        const own = run.published[0];
+        const b = bulletin as { id: number; published_at: Date } | null;
+        if (!own || !b) throw new Error('a bulletin reconciliation published nothing');
+        for (const [i, row] of rows.entries()) {
+          const after = published[i];
           await zones.addHistory(trx, {
             zoneId: row.id, version: after.version, by: actor, action: row.status === 'draft' ? 'published' : 'republished',
             fromKind: row.kind, toKind: after.kind, fromStatus: row.status, toStatus: 'published',
-            reason: `通告第${number}号 / bulletin no. ${number}: ${input.title}`, effectiveOn: after.designated_on,
-            details: { bulletinId: b.id, bulletinNumber: number }, snapshot: snapshot(after),
+            reason: `通告第${own.number}号 / bulletin no. ${own.number}: ${input.title}`, effectiveOn: today,
+            details: { bulletinId: b.id, bulletinNumber: own.number, publication: own.number }, snapshot: snapshot(after),
           });
         }
-        await audit.record(trx, { actor, action: 'publish', entity: 'bulletin', entityId: String(b.id), after: { number, title: input.title, zoneIds: rows.map((r) => r.id) } });
-        return { id: b.id, number, title: input.title, text, publishedAt: new Date(b.published_at).toISOString(), zoneIds: rows.map((r) => r.id) };
+        await audit.record(trx, { actor, action: 'publish', entity: 'bulletin', entityId: String(b.id), after: { number: own.number, title: input.title, zoneIds: rows.map((r) => r.id), corrects: corrects?.number ?? null } });
+        return {
+          bulletin: { id: b.id, number: own.number, title: input.title, text, publishedAt: new Date(b.published_at).toISOString(), zoneIds: rows.map((r) => r.id), corrects: corrects?.number ?? null },
+          published: run.published,
+        };
       });
-      await deps.notify(ZONES_CHANGED, `bulletin:${bulletin.id}`);
-      // Zones designated days ago may already be due a transition. The public map computes every
-      // zone's state itself, so the bulletin is answered without waiting for the recording.
-      deps.expiry.runSoon(today);
-      return bulletin;
+      await deps.afterPublish(result.published);
+      return { ...result.bulletin, publications: result.published };
     },
 
-    async get(id: number) {
-      const b = await repo.get(id);
-      if (!b) throw notFound(`No bulletin ${id}.`);
-      return { id: Number(b.id), number: b.number, title: b.title, text: b.text, publishedAt: new Date(b.published_at).toISOString(), zones: b.zones };
+    /** One publication of the record (a bulletin or a notice), by its number. */
+    get(number: number) {
+      return deps.publications.get(number);
     },
 
-    async list(limit = 50) {
-      const rows = await repo.list(limit);
-      return rows.map((r: { id: number; number: number; title: string; published_at: Date; zone_count: number }) => ({
-        id: Number(r.id), number: r.number, title: r.title, publishedAt: new Date(r.published_at).toISOString(), zoneCount: r.zone_count,
-      }));
+    /** The record's publications, newest first: bulletins and the notices of lifts and changes. */
+    list(limit = 50) {
+      return deps.publications.list(limit);
     },
   };
 }

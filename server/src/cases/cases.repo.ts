@@ -6,7 +6,12 @@ export function casesRepo(knex: Knex) {
   return {
     async insert(trx: Knex.Transaction, c: { reportedOn: string; note: string; amongIsolated: boolean; createdBy: string; location: GeoJSON.Point }): Promise<number> {
       const [row] = await trx('cases')
-        .insert({ reported_on: c.reportedOn, note: c.note, among_isolated: c.amongIsolated, created_by: c.createdBy, geom: geomFromGeoJSON(trx, c.location) })
+        .insert({
+          reported_on: c.reportedOn, note: c.note, among_isolated: c.amongIsolated, created_by: c.createdBy, geom: geomFromGeoJSON(trx, c.location),
+          // The service's clock, like the record's: whether a report came late is judged against the
+          // day the public record says it was, not another machine's clock.
+          created_at: new Date(),
+        })
         .returning('id');
       return Number(row.id);
     },

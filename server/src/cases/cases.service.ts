@@ -10,6 +10,7 @@ import type { ExpiryService } from '../expiry/expiry.service';
 import { auditRepo } from '../audit/audit.repo';
 import { todayInShanghai } from '../shared/dates';
 import { featureCollection } from '../geo/sql';
+import type { Published } from '../publications/publications.service';
 
 const CaseBody = z.object({
   location: z.unknown(),
@@ -19,7 +20,7 @@ const CaseBody = z.object({
 });
 
 /** Case reports: each restarts the count of the zones around it and may change their kind. */
-export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry: ExpiryService }) {
+export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry: ExpiryService; afterPublish: (published: Published[]) => Promise<void> }) {
   const repo = casesRepo(knex);
   const audit = auditRepo(knex);
   return {
@@ -31,12 +32,18 @@ export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry:
       // What the case means is decided by each zone's state on the report date before this case
       // (not today's: a case reported late may fall in a zone that has since stepped down).
       const { statuses } = await deps.expiry.evaluate(reportedOn);
-      const { caseId, zones } = await knex.transaction(async (trx) => {
+      const today = todayInShanghai();
+      // The case, its zones' new state and the publication of what the public sees change, all in
+      // one transaction: the public map is never behind a recorded case.
+      const { caseId, zones, run } = await knex.transaction(async (trx) => {
+        await deps.expiry.lock(trx);
         const caseId = await repo.insert(trx, { reportedOn, note: input.note, amongIsolated: input.amongIsolated, createdBy: actor, location });
         const zones = await repo.linkToZones(trx, caseId);
         await audit.record(trx, { actor, action: 'create', entity: 'case', entityId: String(caseId), after: { reportedOn, amongIsolated: input.amongIsolated, location } });
-        return { caseId, zones };
+        const run = zones.length ? await deps.expiry.applyIn(trx, today, 'expiry', { zoneIds: zones.map((z: { id: string }) => z.id) }) : null;
+        return { caseId, zones, run };
       });
+      if (run) await deps.afterPublish(run.published);
       const effects = zones.flatMap((z: { id: string; name: string; edition: EditionId }) => {
         const st = statuses.get(z.id);
         if (!st?.inForce || !st.kind) return [];
@@ -51,12 +58,12 @@ export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry:
           message: counts ? e.description : { zh: '居家隔离人员中的病例，经评估无社会面传播，不重新计算', en: 'a case among people already isolated at home does not restart the count' },
         }];
       });
-      const run = await deps.expiry.run(todayInShanghai(), 'expiry');
       return {
         case: { id: caseId, reportedOn, note: input.note, amongIsolated: input.amongIsolated, location },
         effects,
-        transitions: run.transitions,
-        revised: run.revised,
+        transitions: run?.transitions ?? [],
+        revised: run?.revised ?? [],
+        publications: run?.published ?? [],
       };
     },
     async list(limit: number) {

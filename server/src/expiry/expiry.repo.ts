@@ -14,6 +14,8 @@ export interface ZoneFactsRow {
   lifted_on: string | null;
   lifted_by_hand: boolean;
   version: number;
+  sample: boolean;
+  published_at: Date | null;
   /** Distinct report dates of the counting cases inside the zone. */
   case_dates: string[];
   /** Distinct report dates of cases among people already isolated at home. */
@@ -28,7 +30,7 @@ export function expiryRepo(knex: Knex) {
      * The facts of every published or lifted zone: its designation, the cases inside it (from the
      * zone_cases links) and its screening rounds, up to `asOf` when given.
      */
-    async loadFacts(db: Knex | Knex.Transaction = knex, asOf?: string): Promise<ZoneFactsRow[]> {
+    async loadFacts(db: Knex | Knex.Transaction = knex, asOf?: string, counties?: (string | null)[] | null): Promise<ZoneFactsRow[]> {
       // Without asOf every case and screening counts: a null bound date lets all rows through, so
       // the statement text never changes with the input.
       const until = asOf ?? null;
@@ -37,6 +39,7 @@ export function expiryRepo(knex: Knex) {
       const res = await db.raw(
         `SELECT z.id, z.name, z.kind, z.designated_kind, z.status, z.edition, z.designated_on,
                 coalesce(z.rule_anchor_on, z.designated_on) AS anchor_on, z.county_code, z.lifted_on, z.lifted_by_hand, z.version,
+                z.sample, z.published_at,
                 coalesce(c.dates, '{}') AS case_dates, coalesce(c.isolated_dates, '{}') AS isolated_case_dates,
                 coalesce(s.rounds, '[]'::json) AS screenings
          FROM zones z
@@ -59,17 +62,19 @@ export function expiryRepo(knex: Knex) {
            GROUP BY sr.zone_id
          ) s ON s.zone_id = z.id
          WHERE z.status IN ('published', 'lifted')
+           -- Limited to some counties: a zone's state depends on the zones of its county only
+           -- (the protocol-8 cascade), so a change is re-evaluated county by county.
+           AND (?::boolean OR z.county_code = ANY(?::text[]) OR (?::boolean AND z.county_code IS NULL))
          ORDER BY z.id`,
-        [until, until, until, until],
+        [until, until, until, until, !counties, (counties ?? []).filter((c) => c !== null), Boolean(counties?.includes(null))],
       );
       return res.rows;
     },
-    /**
-     * Serialises expiry runs across every server process on this database: a transaction-scoped
-     * advisory lock, released at commit.
-     */
-    async lockExpiry(trx: Knex.Transaction): Promise<void> {
-      await trx.raw('SELECT pg_advisory_xact_lock(?)', [EXPIRY_LOCK_KEY]);
+    /** The counties (null: none) of some zones. */
+    async countiesOf(db: Knex | Knex.Transaction, zoneIds: string[]): Promise<(string | null)[]> {
+      if (zoneIds.length === 0) return [];
+      const rows = await db('zones').whereIn('id', zoneIds).distinct('county_code');
+      return rows.map((r: { county_code: string | null }) => r.county_code);
     },
     async tryLockDailyRun(trx: Knex.Transaction, day: string): Promise<boolean> {
       // The daily run happens once per day across all processes: whoever records the day first runs it.
@@ -85,5 +90,8 @@ export function expiryRepo(knex: Knex) {
   };
 }
 
-/** An arbitrary constant naming the expiry lock among PostgreSQL advisory locks. */
+/**
+ * An arbitrary constant naming, among PostgreSQL advisory locks, the lock everything that
+ * publishes takes (expiry runs, bulletins, lifts by hand): see publicationsRepo.lock.
+ */
 export const EXPIRY_LOCK_KEY = 4_202_211;

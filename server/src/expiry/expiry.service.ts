@@ -7,8 +7,7 @@ import { auditRepo } from '../audit/audit.repo';
 import { accountsRepo } from '../accounts/accounts.repo';
 import { todayInShanghai } from '../shared/dates';
 import type { EditionId } from './editions';
-
-export const ZONES_CHANGED = 'zones_changed';
+import type { PrimaryPublication, Published, PublicationsService } from '../publications/publications.service';
 
 /** Turns the stored facts of a zone into the engine's input. */
 export function toZoneFacts(row: ZoneFactsRow): ZoneFacts {
@@ -32,20 +31,23 @@ export interface ExpiryRunResult {
   evaluated: number;
   transitions: (Transition & { zoneName: string })[];
   revised: { zoneId: string; zoneName: string; reason: string }[];
+  /** The publications the run appended to the public record (only a run for today publishes). */
+  published: Published[];
 }
 
 /** The expiry engine against the database: evaluation, recorded transitions, the daily schedule. */
-export function expiryService(knex: Knex, notify: (channel: string, payload: string) => Promise<void>) {
+export function expiryService(
+  knex: Knex,
+  deps: { publications: PublicationsService; afterPublish: (published: Published[]) => Promise<void> },
+) {
   const repo = expiryRepo(knex);
   const zones = zonesRepo(knex);
   const audit = auditRepo(knex);
-  const background = new Set<Promise<void>>();
-  let closing = false;
 
   return {
     /** Evaluates every published or lifted zone as of the end of `asOf`, writing nothing. */
-    async evaluate(asOf: string, db: Knex | Knex.Transaction = knex): Promise<{ rows: ZoneFactsRow[]; statuses: Map<string, ZoneStatusAsOf> }> {
-      const rows = await repo.loadFacts(db, asOf);
+    async evaluate(asOf: string, db: Knex | Knex.Transaction = knex, counties?: (string | null)[] | null): Promise<{ rows: ZoneFactsRow[]; statuses: Map<string, ZoneStatusAsOf> }> {
+      const rows = await repo.loadFacts(db, asOf, counties);
       return { rows, statuses: evaluateZones(rows.map(toZoneFacts), asOf) };
     },
 
@@ -56,103 +58,98 @@ export function expiryService(knex: Knex, notify: (channel: string, payload: str
      * two admins) running it at once produce each transition once; running it twice changes
      * nothing the second time.
      */
-    async run(asOf: string = todayInShanghai(), actor = 'expiry'): Promise<ExpiryRunResult> {
-      const result: ExpiryRunResult = { asOf, evaluated: 0, transitions: [], revised: [] };
-      const today = todayInShanghai();
-      await knex.transaction(async (trx) => {
-        await repo.lockExpiry(trx);
-        const { rows, statuses } = await this.evaluate(asOf, trx);
-        result.evaluated = rows.length;
-        for (const row of rows) {
-          const st = statuses.get(row.id);
-          if (!st) continue;
-          let version = row.version;
-          for (const t of st.transitions) {
-            if (t.rule.startsWith('manual/')) continue;
-            const recorded = await zones.addHistory(trx, {
-              zoneId: row.id,
-              version,
-              by: actor,
-              action: 'rule_transition',
-              fromKind: t.from,
-              toKind: t.to,
-              fromStatus: 'published',
-              toStatus: t.to === null ? 'lifted' : 'published',
-              rule: t.rule,
-              reason: t.reason,
-              effectiveOn: t.effectiveOn,
-              details: { anchorOn: t.anchorOn, caseFreeDays: t.caseFreeDays, requiredCaseFreeDays: t.requiredCaseFreeDays, screeningOn: t.screeningOn, cascadeFrom: t.cascadeFrom, evaluatedAsOf: asOf },
-            });
-            if (recorded) result.transitions.push({ ...t, zoneName: row.name });
-          }
-          // A run for a past day records the transitions that took effect up to that day; the stored
-          // state of a zone only ever moves to today's state, never back to an earlier day's.
-          if (row.lifted_by_hand || asOf < today) continue;
-          const targetStatus = st.inForce ? 'published' : st.designatedOn > asOf ? row.status : 'lifted';
-          const targetKind = st.kind ?? row.kind;
-          const targetLiftedOn = targetStatus === 'lifted' ? st.liftedOn : null;
-          if (targetStatus === row.status && targetKind === row.kind && (targetLiftedOn ?? null) === (row.lifted_on ?? null)) continue;
-          // A revision: a case reported late undid or moved a lift that had been recorded.
-          const revision = row.status === 'lifted' && (targetStatus === 'published' || targetLiftedOn !== row.lifted_on);
-          const ok = await zones.updateIfVersion(trx, row.id, version, {
-            status: targetStatus,
-            kind: targetKind,
-            liftedOn: targetLiftedOn,
-            liftReason: targetStatus === 'lifted' ? (st.transitions.at(-1)?.reason ?? null) : null,
-          });
-          if (!ok) continue;
-          version += 1;
-          const reason = revision
-            ? `按补报的病例重新计算 / recomputed with a case reported late: ${targetStatus === 'lifted' ? `lifted on ${targetLiftedOn} instead of ${row.lifted_on}` : 'the zone is still in force'}`
-            : `规则生效 / rule applied as of ${asOf}`;
-          await zones.addHistory(trx, {
-            zoneId: row.id,
-            version,
-            by: actor,
-            action: revision ? 'rule_revised' : 'state_applied',
-            fromKind: row.kind,
-            toKind: targetKind,
-            fromStatus: row.status,
-            toStatus: targetStatus,
-            reason,
-            effectiveOn: targetStatus === 'lifted' ? targetLiftedOn : (st.transitions.at(-1)?.effectiveOn ?? null),
-            details: { evaluatedAsOf: asOf, lastCaseOn: st.lastCaseOn },
-          });
-          await audit.record(trx, {
-            actor,
-            action: revision ? 'rule_revised' : 'rule_transition',
-            entity: 'zone',
-            entityId: row.id,
-            before: { status: row.status, kind: row.kind, liftedOn: row.lifted_on },
-            after: { status: targetStatus, kind: targetKind, liftedOn: targetLiftedOn },
-          });
-          if (revision) result.revised.push({ zoneId: row.id, zoneName: row.name, reason });
-        }
+    /** Takes the lock everything that publishes holds; call first in the transaction. */
+    lock(trx: Knex.Transaction): Promise<void> {
+      return deps.publications.repo.lock(trx);
+    },
+
+    async run(asOf: string = todayInShanghai(), actor = 'expiry', scope?: { zoneIds: string[] }): Promise<ExpiryRunResult> {
+      const result = await knex.transaction(async (trx) => {
+        await this.lock(trx);
+        return this.applyIn(trx, asOf, actor, scope);
       });
-      if (result.transitions.length || result.revised.length) await notify(ZONES_CHANGED, 'expiry');
+      await deps.afterPublish(result.published);
       return result;
     },
 
     /**
-     * Starts a run without waiting for it (after a publication). Runs queue behind the advisory
-     * lock; a failure is logged, and the next run (at the latest the daily one) records it.
+     * The body of `run`, inside a transaction that holds the publishing lock: records what the
+     * rules did and, for today, publishes every difference between the public record and the
+     * zones' state (with the designator's own publication first, when one caused the run).
      */
-    runSoon(asOf: string = todayInShanghai()): Promise<void> {
-      const run = this.run(asOf, 'expiry').then(
-        () => undefined,
-        (err) => {
-          if (!closing) console.error('[expiry] background run failed:', err instanceof Error ? err.message : err);
-        },
-      );
-      background.add(run);
-      void run.finally(() => background.delete(run));
-      return run;
-    },
-
-    /** Waits for background runs to finish (at shutdown). */
-    async settle(): Promise<void> {
-      closing = true;
-      await Promise.allSettled([...background]);
+    async applyIn(trx: Knex.Transaction, asOf: string, actor: string, scope?: { zoneIds: string[] }, primary?: PrimaryPublication): Promise<ExpiryRunResult> {
+      const result: ExpiryRunResult = { asOf, evaluated: 0, transitions: [], revised: [], published: [] };
+      const today = todayInShanghai();
+      const counties = scope ? await repo.countiesOf(trx, scope.zoneIds) : null;
+      const { rows, statuses } = await this.evaluate(asOf, trx, counties);
+      result.evaluated = rows.length;
+      for (const row of rows) {
+        const st = statuses.get(row.id);
+        if (!st) continue;
+        let version = row.version;
+        for (const t of st.transitions) {
+          if (t.rule.startsWith('manual/')) continue;
+          const recorded = await zones.addHistory(trx, {
+            zoneId: row.id,
+            version,
+            by: actor,
+            action: 'rule_transition',
+            fromKind: t.from,
+            toKind: t.to,
+            fromStatus: 'published',
+            toStatus: t.to === null ? 'lifted' : 'published',
+            rule: t.rule,
+            reason: t.reason,
+            effectiveOn: t.effectiveOn,
+            details: { anchorOn: t.anchorOn, caseFreeDays: t.caseFreeDays, requiredCaseFreeDays: t.requiredCaseFreeDays, screeningOn: t.screeningOn, cascadeFrom: t.cascadeFrom, evaluatedAsOf: asOf },
+          });
+          if (recorded) result.transitions.push({ ...t, zoneName: row.name });
+        }
+        // A run for a past day records the transitions that took effect up to that day; the stored
+        // state of a zone only ever moves to today's state, never back to an earlier day's.
+        if (row.lifted_by_hand || asOf < today) continue;
+        const targetStatus = st.inForce ? 'published' : st.designatedOn > asOf ? row.status : 'lifted';
+        const targetKind = st.kind ?? row.kind;
+        const targetLiftedOn = targetStatus === 'lifted' ? st.liftedOn : null;
+        if (targetStatus === row.status && targetKind === row.kind && (targetLiftedOn ?? null) === (row.lifted_on ?? null)) continue;
+        // A revision: a case reported late undid or moved a lift that had been recorded.
+        const revision = row.status === 'lifted' && (targetStatus === 'published' || targetLiftedOn !== row.lifted_on);
+        const ok = await zones.updateIfVersion(trx, row.id, version, {
+          status: targetStatus,
+          kind: targetKind,
+          liftedOn: targetLiftedOn,
+          liftReason: targetStatus === 'lifted' ? (st.transitions.at(-1)?.reason ?? null) : null,
+        });
+        if (!ok) continue;
+        version += 1;
+        const reason = revision
+          ? `按补报的病例重新计算 / recomputed with a case reported late: ${targetStatus === 'lifted' ? `lifted on ${targetLiftedOn} instead of ${row.lifted_on}` : 'the zone is still in force'}`
+          : `规则生效 / rule applied as of ${asOf}`;
+        await zones.addHistory(trx, {
+          zoneId: row.id,
+          version,
+          by: actor,
+          action: revision ? 'rule_revised' : 'state_applied',
+          fromKind: row.kind,
+          toKind: targetKind,
+          fromStatus: row.status,
+          toStatus: targetStatus,
+          reason,
+          effectiveOn: targetStatus === 'lifted' ? targetLiftedOn : (st.transitions.at(-1)?.effectiveOn ?? null),
+          details: { evaluatedAsOf: asOf, lastCaseOn: st.lastCaseOn },
+        });
+        await audit.record(trx, {
+          actor,
+          action: revision ? 'rule_revised' : 'rule_transition',
+          entity: 'zone',
+          entityId: row.id,
+          before: { status: row.status, kind: row.kind, liftedOn: row.lifted_on },
+          after: { status: targetStatus, kind: targetKind, liftedOn: targetLiftedOn },
+        });
+        if (revision) result.revised.push({ zoneId: row.id, zoneName: row.name, reason });
+      }
+      if (asOf === today) result.published = await deps.publications.reconcile(trx, { today, author: actor, rows, statuses, primary });
+      return result;
     },
 
     /**

@@ -7,7 +7,13 @@ import { zDate } from '../zones/zones.schemas';
 import { todayInShanghai } from '../shared/dates';
 import { AppError, ErrorCode } from '../errors';
 
-const ZonesQuery = z.object({ asOf: zDate.optional() }).strict();
+const ZonesQuery = z
+  .object({
+    asOf: zDate.optional(),
+    /** `published` (default): the map as the public was shown it; `corrected`: that day as now known. */
+    view: z.enum(['published', 'corrected']).default('published'),
+  })
+  .strict();
 const LookupQuery = z.object({ lon: z.string().max(40), lat: z.string().max(40), crs: z.enum(['wgs84', 'gcj02']).default('wgs84') }).strict();
 
 /** The public risk map: zones in force (with ETag/304), and "am I in a zone?". */
@@ -16,10 +22,25 @@ export function publicRoutes(ctx: AppContext): Router {
   const svc = ctx.services.public;
   r.get('/api/public/zones', async (req, res) => {
     const q = parseInput(ZonesQuery, req.query);
-    if (q.asOf && q.asOf > todayInShanghai()) throw new AppError(ErrorCode.validation, 400, 'asOf: the map of a future day is not known yet.');
+    const today = todayInShanghai();
+    if (q.asOf && q.asOf > today) throw new AppError(ErrorCode.validation, 400, 'asOf: the map of a future day is not known yet.');
+    const past = Boolean(q.asOf && q.asOf < today);
+    if (q.view === 'corrected') {
+      if (!past) throw new AppError(ErrorCode.validation, 400, 'view=corrected is the state of a past day as now known: give asOf, a day before today.');
+      const corrected = await svc.asNowKnown(q.asOf!);
+      // Late reports can still change it: revalidated, never kept as final.
+      res.set('ETag', corrected.etag).set('Cache-Control', 'public, max-age=60');
+      if (req.get('if-none-match') === corrected.etag) {
+        res.status(304).end();
+        return;
+      }
+      res.type('application/geo+json').end(corrected.json);
+      return;
+    }
     const snap = await svc.zones(q.asOf);
     res.set('ETag', snap.etag);
-    res.set('Cache-Control', q.asOf ? 'public, max-age=3600' : 'public, max-age=0, must-revalidate');
+    // What was published on a past day is never rewritten, so its map can be kept for good.
+    res.set('Cache-Control', past ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
     // Appended, not set: the CORS policy may already vary the answer by Origin.
     res.vary('Accept-Encoding');
     if (req.get('if-none-match') === snap.etag) {
@@ -29,7 +50,7 @@ export function publicRoutes(ctx: AppContext): Router {
     res.type('application/geo+json');
     // The bytes are gzipped once per version of the map, not once per request.
     if (/\bgzip\b/.test(req.get('accept-encoding') ?? '')) {
-      res.set('Content-Encoding', 'gzip').end(snap.gzip);
+      res.set('Content-Encoding', 'gzip').end(await snap.gzip());
     } else {
       res.end(snap.json);
     }

@@ -1,73 +1,53 @@
 import crypto from 'node:crypto';
-import zlib from 'node:zlib';
-import Flatbush from 'flatbush';
-import { booleanPointInPolygon, bbox as turfBbox } from '@turf/turf';
+import { booleanPointInPolygon, area as turfArea } from '@turf/turf';
 import type { Database } from '../db/database';
 import type { ExpiryService } from '../expiry/expiry.service';
-import { ZONES_CHANGED } from '../expiry/expiry.service';
-import { MEASURES } from '../expiry/measures';
 import type { ZoneKind } from '../expiry/editions';
-import { todayInShanghai } from '../shared/dates';
+import { addDays, shanghaiMidnightUtc, todayInShanghai } from '../shared/dates';
+import { PUBLISHED } from '../publications/publications.service';
+import { publicationsRepo } from '../publications/publications.repo';
+import { RecordProjection, renderEntries, type PublicSnapshot } from '../publications/projection';
+import { featureJson, publicStateOf, type PublicZoneProps, type ZoneEntry } from '../publications/record';
 import { publicRepo } from './public.repo';
 import { gcj02ToWgs84 } from '../geo/coords';
 import { LookupReference, REFERENCE_CHANGED } from './lookup-reference';
 
-export interface PublicZoneProps {
-  id: string;
-  kind: ZoneKind;
-  name: string;
-  status: 'published';
-  designatedOn: string;
-  publishedAt: string | null;
-  lastCaseOn: string | null;
-  caseFreeDays: number;
-  nextChangeOn: string | null;
-  nextKind: ZoneKind | null;
-  liftsNext: boolean;
-  waitingFor: string | null;
-  edition: string;
-  sample: boolean;
-  measures: { zh: string; en: string };
-}
-
-export interface PublicZoneFeature {
-  type: 'Feature';
-  id: string;
-  geometry: GeoJSON.MultiPolygon;
-  properties: PublicZoneProps;
-}
-
-/** One built version of the public map: the features, their bytes, and an index for lookups. */
-export interface PublicSnapshot {
-  asOf: string;
-  features: PublicZoneFeature[];
-  json: Buffer;
-  gzip: Buffer;
-  etag: string;
-  index: Flatbush | null;
-}
+export type { PublicZoneProps } from '../publications/record';
+export type { PublicSnapshot, PublicZoneFeature } from '../publications/projection';
 
 const STRICTNESS: Record<ZoneKind, number> = { sealed: 0, controlled: 1, precaution: 2 };
 
+/** Past days kept rendered: their bytes never change, and a bulletin night asks for a few. */
+const PAST_DAYS_KEPT = 64;
+
 /**
- * The public read side. The zones in force are built once per published state and day, kept in
- * memory with their gzip bytes and ETag, and rebuilt when any process announces a change
- * (LISTEN/NOTIFY on PostgreSQL), so the hot path is a memory read.
+ * The public read side: a projection of the record of publications. Today's map is the record as
+ * it stands, kept in memory and updated publication by publication (LISTEN/NOTIFY tells every
+ * process, a write in this process catches up before it answers); a past day's map is the record
+ * as it stood at the end of that day, the same bytes every time; the state of a past day "as now
+ * known" (late reports, corrections) is rebuilt from the facts and says how it differs.
  */
 export function publicService(db: Database, deps: { expiry: ExpiryService; serviceArea: [number, number, number, number] }) {
   const repo = publicRepo(db.reader);
-  let epoch = 0;
-  let current: { key: string; epoch: number; snapshot: Promise<PublicSnapshot>; etag: string | null } | null = null;
+  // The record is read from the primary: a replica may not have the publication just announced.
+  const record = publicationsRepo(db.knex);
+  const projection = new RecordProjection(db.knex);
+  const pastDays = new Map<string, Promise<PublicSnapshot>>();
   let reference: Promise<LookupReference> | null = null;
   let referenceLoadedAt = 0;
+  const catchUp = () =>
+    projection.catchUp().catch((err) => {
+      console.error('[public] could not read the record of publications:', err instanceof Error ? err.message : err);
+    });
   const listening = Promise.all([
-    db.listen(ZONES_CHANGED, () => {
-      epoch += 1;
-    }),
+    db.listen(PUBLISHED, () => void catchUp()),
     db.listen(REFERENCE_CHANGED, () => {
       reference = null;
     }),
   ]);
+  // A safety net for a notice lost while the listening connection was down: a cheap poll.
+  const poll = setInterval(() => void catchUp(), 5_000);
+  poll.unref();
   const lookupReference = () => {
     // Reloaded on notice, and at least every 5 minutes in case a notice was missed (a geodata
     // load by another process at its start, say).
@@ -82,114 +62,101 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
     return reference;
   };
 
-  // Geometries are the bulk of the map and change only with a zone's version: each is read,
-  // parsed and measured once per version, so a rebuild after one bulletin reads only its zones.
-  const geometries = new Map<string, { version: number; text: string; parsed: GeoJSON.MultiPolygon; bbox: number[] }>();
-  const geometryOf = async (rows: { id: string; version: number }[]) => {
-    const stale = rows.filter((r) => geometries.get(r.id)?.version !== r.version).map((r) => r.id);
-    for (let i = 0; i < stale.length; i += 1000) {
-      for (const g of await repo.geometriesOf(stale.slice(i, i + 1000))) {
-        const parsed = JSON.parse(g.geometry) as GeoJSON.MultiPolygon;
-        geometries.set(g.id, { version: g.version, text: g.geometry, parsed, bbox: turfBbox(parsed) });
-      }
-    }
+  const today = async (): Promise<PublicSnapshot> => {
+    await listening;
+    if (projection.lastApplied < 0) await projection.catchUp();
+    return projection.snapshot(todayInShanghai());
   };
 
-  const build = async (asOf: string): Promise<PublicSnapshot> => {
-    const [rows, { statuses }] = await Promise.all([repo.publishedZones(), deps.expiry.evaluate(asOf, db.reader)]);
-    const inForce = rows.filter((row) => {
+  /** The map as published by the end of `day` (before today): read back from the record once, then kept. */
+  const publishedOn = (day: string): Promise<PublicSnapshot> => {
+    let built = pastDays.get(day);
+    if (!built) {
+      built = (async () => {
+        const upTo = await record.lastNumberOn(day);
+        const entries = upTo ? await record.entriesAt(upTo) : [];
+        return renderEntries(day, upTo, entries.map((e) => ({ publication: e.publication, inForce: e.in_force, state: e.state, geometry: e.geometry })));
+      })();
+      pastDays.set(day, built);
+      built.catch(() => pastDays.delete(day));
+      while (pastDays.size > PAST_DAYS_KEPT) pastDays.delete(pastDays.keys().next().value!);
+    }
+    return built;
+  };
+
+  /**
+   * The state of `day` as now known: every zone's state that day rebuilt from today's facts (late
+   * case reports and screening rounds included), with the zones that differ from the published
+   * map and why.
+   */
+  const asNowKnown = async (day: string) => {
+    const [published, { rows, statuses }] = await Promise.all([publishedOn(day), deps.expiry.evaluate(day, db.knex)]);
+    const geometryText = new Map((await record.entriesAt(null, db.knex, rows.map((r) => r.id))).map((e) => [e.zone_id, e]));
+    const dayEnd = shanghaiMidnightUtc(addDays(day, 1));
+    const late = await record.lateFactsFor(day, dayEnd);
+    const knownThen = new Set(published.publication ? (await record.entriesAt(published.publication)).map((e) => e.zone_id) : []);
+    const entries: (ZoneEntry & { geometry: string })[] = [];
+    for (const row of rows) {
       const st = statuses.get(row.id);
-      return Boolean(st?.inForce && st.kind);
-    });
-    await geometryOf(inForce);
-    const features: PublicZoneFeature[] = [];
-    for (const row of inForce) {
-      const st = statuses.get(row.id)!;
-      const kind = st.kind!;
-      features.push({
-        type: 'Feature',
-        id: row.id,
-        geometry: geometries.get(row.id)!.parsed,
-        properties: {
-          id: row.id,
-          kind,
-          name: row.name,
-          status: 'published',
-          designatedOn: row.designated_on,
-          publishedAt: row.published_at ? new Date(row.published_at).toISOString() : null,
-          lastCaseOn: st.lastCaseOn,
-          caseFreeDays: st.caseFreeDays,
-          nextChangeOn: st.nextChangeOn,
-          nextKind: st.nextKind,
-          liftsNext: st.liftsNext,
-          waitingFor: st.waitingFor,
-          edition: row.edition,
-          sample: row.sample,
-          measures: MEASURES[kind],
-        },
-      });
+      const known = geometryText.get(row.id);
+      if (!st || !known) continue;
+      const { inForce, state } = publicStateOf(row, st, known.state.publishedAt, known.state.kind);
+      entries.push({ publication: known.publication, inForce, state, geometry: known.geometry });
     }
-    features.sort((a, b) => STRICTNESS[a.properties.kind] - STRICTNESS[b.properties.kind] || (a.properties.name < b.properties.name ? -1 : a.properties.name > b.properties.name ? 1 : 0));
-    // Written from the stored GeoJSON text: stringifying parsed coordinates again would cost more
-    // than everything else in a rebuild.
-    const parts = features.map(
-      (f) => `{"type":"Feature","id":${JSON.stringify(f.id)},"geometry":${geometries.get(f.id)!.text},"properties":${JSON.stringify(f.properties)}}`,
-    );
-    const json = Buffer.from(`{"type":"FeatureCollection","asOf":${JSON.stringify(asOf)},"features":[${parts.join(',')}]}`);
-    let index: Flatbush | null = null;
-    if (features.length) {
-      index = new Flatbush(features.length);
-      for (const f of features) {
-        const [a, b, c, d] = geometries.get(f.id)!.bbox;
-        index.add(a, b, c, d);
-      }
-      index.finish();
+    const corrected = renderEntries(day, published.publication, entries);
+    const publishedById = new Map(published.features.map((f) => [f.id, f.properties]));
+    const correctedById = new Map(corrected.features.map((f) => [f.id, f.properties]));
+    const differences: { zoneId: string; name: string; published: DayState | null; asNowKnown: DayState | null; why: string[] }[] = [];
+    for (const id of new Set([...publishedById.keys(), ...correctedById.keys()])) {
+      const a = publishedById.get(id);
+      const b = correctedById.get(id);
+      const pa = a ? dayState(a) : null;
+      const pb = b ? dayState(b) : null;
+      if (JSON.stringify(pa) === JSON.stringify(pb)) continue;
+      const why: string[] = [];
+      if (!a && b && !knownThen.has(id)) why.push('published_later');
+      if (late.lateCases.has(id)) why.push('late_case_report');
+      if (late.lateScreenings.has(id)) why.push('late_screening');
+      if (!why.length) why.push('recomputed');
+      differences.push({ zoneId: id, name: (b ?? a)!.name, published: pa, asNowKnown: pb, why: [...new Set(why)] });
     }
-    // A large map is compressed fast rather than small: it is rebuilt on every publication, and
-    // level 1 keeps most of the gain (zone coordinates are repetitive digits).
-    const gzip = await new Promise<Buffer>((resolve, reject) =>
-      zlib.gzip(json, { level: json.length > 1_000_000 ? 1 : 6 }, (err, out) => (err ? reject(err) : resolve(out))),
+    differences.sort((x, y) => (x.zoneId < y.zoneId ? -1 : 1));
+    const json = Buffer.from(
+      `{"type":"FeatureCollection","asOf":${JSON.stringify(day)},"view":"corrected","publication":${published.publication},"differences":${JSON.stringify(differences)},"features":[${corrected.features
+        .map((f) => featureJson(f.properties, geometryText.get(f.id)!.geometry))
+        .join(',')}]}`,
     );
-    return {
-      asOf,
-      features,
-      json,
-      gzip,
-      etag: `"${crypto.createHash('sha1').update(json).digest('base64url')}"`,
-      index,
-    };
+    return { json, etag: `"c${published.publication}-${day}-${crypto.createHash('sha1').update(json).digest('base64url')}"` };
   };
 
   return {
-    /** The zones in force today (cached), or as the map stood at the end of `asOf` (built on demand). */
+    /** The map of today (from the projection) or as published by the end of `asOf`. */
     async zones(asOf?: string): Promise<PublicSnapshot> {
+      const day = todayInShanghai();
+      if (!asOf || asOf >= day) return today();
+      return publishedOn(asOf);
+    },
+
+    /** The state of a past day as now known, with how it differs from what was published. */
+    asNowKnown,
+
+    /** Makes this process's projection include everything committed so far (after a write here). */
+    async refresh(): Promise<void> {
       await listening;
-      const today = todayInShanghai();
-      if (asOf && asOf !== today) return build(asOf);
-      const key = today;
-      if (!current || current.key !== key || current.epoch !== epoch) {
-        const snapshot = build(today);
-        const entry: NonNullable<typeof current> = { key, epoch, snapshot, etag: null };
-        current = entry;
-        snapshot.then(
-          (snap) => {
-            entry.etag = snap.etag;
-          },
-          () => {
-            if (current === entry) current = null;
-          },
-        );
-      }
-      return current.snapshot;
+      await projection.catchUp();
     },
 
     /**
-     * The ETag of today's map when it is built and still current, else null: lets the HTTP layer
+     * The ETag of today's map when the projection holds it already, else null: lets the HTTP layer
      * answer a revalidation (304) without any other work.
      */
     currentEtag(): string | null {
-      if (!current || current.epoch !== epoch || current.key !== todayInShanghai()) return null;
-      return current.etag;
+      if (projection.lastApplied < 0) return null;
+      return projection.snapshot(todayInShanghai()).etag;
+    },
+
+    close(): void {
+      clearInterval(poll);
     },
 
     /** "Am I in a zone?": the zones containing a point (strictest first), hospitals, hotline. */
@@ -219,7 +186,7 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
       const zones = candidates
         .map((i) => snap.features[i])
         .filter((f) => booleanPointInPolygon([lon, lat], f.geometry))
-        .sort((a, b) => STRICTNESS[a.properties.kind] - STRICTNESS[b.properties.kind])
+        .sort((a, b) => STRICTNESS[a.properties.kind] - STRICTNESS[b.properties.kind] || turfArea(a.geometry) - turfArea(b.geometry))
         .map((f) => {
           const { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn } = f.properties;
           return { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn };
@@ -240,3 +207,9 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
 }
 
 const round = (v: number) => Math.round(v * 1e7) / 1e7;
+
+/** What a resident would compare between two maps of the same day. */
+type DayState = Pick<PublicZoneProps, 'kind' | 'lastCaseOn' | 'caseFreeDays' | 'nextChangeOn' | 'nextKind' | 'waitingFor'>;
+function dayState(p: PublicZoneProps): DayState {
+  return { kind: p.kind, lastCaseOn: p.lastCaseOn, caseFreeDays: p.caseFreeDays, nextChangeOn: p.nextChangeOn, nextKind: p.nextKind, waitingFor: p.waitingFor };
+}

@@ -22,6 +22,7 @@ export interface ZoneRow {
   lift_reason: string | null;
   lifted_by_hand: boolean;
   sample: boolean;
+  extent: string | null;
   pending: PendingEdit | null;
   created_by: string;
   created_at: Date;
@@ -36,6 +37,7 @@ export interface PendingEdit {
   name?: string;
   reason?: string;
   designatedOn?: string;
+  extent?: string | null;
   hasGeometry?: boolean;
 }
 
@@ -57,7 +59,7 @@ export interface HistoryEntry {
 
 const ZONE_COLUMNS = [
   'id', 'kind', 'designated_kind', 'status', 'name', 'reason', 'designated_on', 'rule_anchor_on', 'edition', 'version',
-  'county_code', 'published_at', 'bulletin_id', 'lifted_on', 'lift_reason', 'lifted_by_hand', 'sample', 'pending', 'created_by',
+  'county_code', 'published_at', 'bulletin_id', 'lifted_on', 'lift_reason', 'lifted_by_hand', 'sample', 'extent', 'pending', 'created_by',
   'created_at', 'updated_at',
 ];
 
@@ -99,7 +101,7 @@ export function zonesRepo(knex: Knex) {
     },
     async insert(trx: Knex.Transaction, z: {
       id: string; kind: ZoneKind; name: string; reason: string; designatedOn: string; edition: string; countyCode: string | null;
-      createdBy: string; geometry: GeoJSON.MultiPolygon; sample: boolean;
+      createdBy: string; geometry: GeoJSON.MultiPolygon; sample: boolean; extent?: string | null;
     }): Promise<void> {
       await trx('zones').insert({
         id: z.id,
@@ -113,6 +115,7 @@ export function zonesRepo(knex: Knex) {
         county_code: z.countyCode,
         created_by: z.createdBy,
         sample: z.sample,
+        extent: z.extent ?? null,
         geom: geomFromGeoJSON(trx, z.geometry),
       });
     },
@@ -137,7 +140,7 @@ export function zonesRepo(knex: Knex) {
       kind?: ZoneKind; designatedKind?: ZoneKind; name?: string; reason?: string; designatedOn?: string; ruleAnchorOn?: string | null;
       countyCode?: string | null; geometry?: GeoJSON.MultiPolygon; pending?: PendingEdit | null; pendingGeometry?: GeoJSON.MultiPolygon | null;
       status?: ZoneStatus; publishedAt?: Knex.Raw | Date; bulletinId?: number; liftedOn?: string | null; liftReason?: string | null; liftedByHand?: boolean;
-      edition?: string;
+      edition?: string; extent?: string | null;
     }): Promise<boolean> {
       const update: Record<string, unknown> = { version: trx.raw('version + 1'), updated_at: trx.fn.now() };
       if (fields.kind !== undefined) update.kind = fields.kind;
@@ -148,6 +151,7 @@ export function zonesRepo(knex: Knex) {
       if (fields.ruleAnchorOn !== undefined) update.rule_anchor_on = fields.ruleAnchorOn;
       if (fields.countyCode !== undefined) update.county_code = fields.countyCode;
       if (fields.edition !== undefined) update.edition = fields.edition;
+      if (fields.extent !== undefined) update.extent = fields.extent;
       if (fields.geometry !== undefined) update.geom = geomFromGeoJSON(trx, fields.geometry);
       if (fields.pending !== undefined) update.pending = fields.pending === null ? null : JSON.stringify(fields.pending);
       if (fields.pendingGeometry !== undefined) update.pending_geom = fields.pendingGeometry === null ? null : geomFromGeoJSON(trx, fields.pendingGeometry);
@@ -159,6 +163,10 @@ export function zonesRepo(knex: Knex) {
       if (fields.liftedByHand !== undefined) update.lifted_by_hand = fields.liftedByHand;
       const n = await trx('zones').where({ id, version: expectedVersion }).update(update);
       return n === 1;
+    },
+    /** Names the bulletin that published the zone (its version is the one the bulletin published). */
+    async updateBulletin(trx: Knex.Transaction, id: string, bulletinId: number): Promise<void> {
+      await trx('zones').where({ id }).update({ bulletin_id: bulletinId });
     },
     async deleteDraft(trx: Knex.Transaction, id: string, expectedVersion?: number): Promise<number> {
       const q = trx('zones').where({ id, status: 'draft' });
@@ -197,7 +205,8 @@ export function zonesRepo(knex: Knex) {
       return knex('screenings').where({ zone_id: id }).orderBy('screened_on').select('screened_on as on', 'negative', 'created_by', 'created_at');
     },
     async addScreening(trx: Knex.Transaction, zoneId: string, on: string, negative: boolean, by: string) {
-      await trx('screenings').insert({ zone_id: zoneId, screened_on: on, negative, created_by: by });
+      // Recorded on the service's clock, like the record (see casesRepo.insert).
+      await trx('screenings').insert({ zone_id: zoneId, screened_on: on, negative, created_by: by, created_at: new Date() });
     },
   };
 }

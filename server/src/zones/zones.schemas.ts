@@ -19,6 +19,8 @@ export const ZoneCreateProps = z.object({
   designatedOn: zPastOrToday.optional(),
   edition: z.enum(EDITION_IDS).optional(),
   sample: z.boolean().default(false),
+  /** The 四至 (东至…、西至…) printed in the bulletin; without it the bulletin gives the area. */
+  extent: text(500).nullable().optional(),
 });
 
 export const ZonePatchProps = z.object({
@@ -27,6 +29,7 @@ export const ZonePatchProps = z.object({
   reason: text(2000).optional(),
   designatedOn: zPastOrToday.optional(),
   edition: z.enum(EDITION_IDS).optional(),
+  extent: text(500).nullable().optional(),
 }).strict();
 
 export const ZoneListQuery = z.object({ status: z.enum(['draft', 'published', 'lifted']).optional() });

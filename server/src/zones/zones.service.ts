@@ -9,7 +9,7 @@ import { AppError, ErrorCode, notFound } from '../errors';
 import { getEdition, type EditionId, type ZoneKind } from '../expiry/editions';
 import { MEASURES } from '../expiry/measures';
 import type { ExpiryService } from '../expiry/expiry.service';
-import { ZONES_CHANGED } from '../expiry/expiry.service';
+import type { Published } from '../publications/publications.service';
 import type { ZoneStatusAsOf } from '../expiry/engine';
 import { auditRepo } from '../audit/audit.repo';
 import { todayInShanghai } from '../shared/dates';
@@ -19,6 +19,8 @@ export const ZoneErrors = {
   kindNotInEdition: 'kind_not_in_edition',
   zoneLifted: 'zone_lifted',
   sealedNotNested: 'sealed_not_nested',
+  liftDatePast: 'lift_date_past',
+  liftDateFuture: 'lift_date_future',
 } as const;
 
 export interface ZoneWarning {
@@ -48,6 +50,7 @@ export function zoneFeature(row: ZoneRow, st?: ZoneStatusAsOf | null) {
       liftReason: row.lift_reason,
       liftedByHand: row.lifted_by_hand,
       sample: row.sample,
+      extent: row.extent,
       measures: MEASURES[row.kind],
       pending: row.pending
         ? { ...row.pending, geometry: row.pending_geometry ? JSON.parse(row.pending_geometry) : null }
@@ -67,7 +70,7 @@ export function zoneFeature(row: ZoneRow, st?: ZoneStatusAsOf | null) {
 /** Zones: designation, drafts, edits with optimistic concurrency, lifts by hand, screenings. */
 export function zonesService(
   knex: Knex,
-  deps: { limits: GeometryLimits; defaultEdition: EditionId; expiry: ExpiryService; notify: (c: string, p: string) => Promise<void> },
+  deps: { limits: GeometryLimits; defaultEdition: EditionId; expiry: ExpiryService; afterPublish: (published: Published[]) => Promise<void> },
 ) {
   const repo = zonesRepo(knex);
   const audit = auditRepo(knex);
@@ -111,7 +114,7 @@ export function zonesService(
     const countyCode = await repo.countyOf(geometry, trx);
     await repo.insert(trx, {
       id, kind: props.kind, name: props.name, reason: props.reason, designatedOn: props.designatedOn ?? todayInShanghai(),
-      edition, countyCode, createdBy: actor, geometry, sample: props.sample,
+      edition, countyCode, createdBy: actor, geometry, sample: props.sample, extent: props.extent ?? null,
     });
     await relinkZoneCases(trx, id);
     const row = (await repo.get(id, trx))!;
@@ -265,15 +268,26 @@ export function zonesService(
       });
     },
 
-    /** Lifts a published zone by hand, with a reason, effective at 00:00 on `on` (default today). */
+    /**
+     * Lifts a published zone by hand, with a reason, from today: the lift is a numbered notice in
+     * the public record, and the public was told the zone was in force on every earlier day, so a
+     * past date is refused. A lift announced for a later day is published on that day.
+     */
     async liftByHand(id: string, body: unknown, actor: string, ifMatch?: number) {
       const input = parseInput(LiftBody, body);
-      const on = input.on ?? todayInShanghai();
+      const today = todayInShanghai();
+      const on = input.on ?? today;
+      if (on < today) {
+        throw new AppError(ZoneErrors.liftDatePast, 400, `A lift takes effect when it is published: the public was told this zone was in force until today, so it cannot be lifted from ${on}. Lift it from today (${today}).`, { on, today });
+      }
+      if (on > today) {
+        throw new AppError(ZoneErrors.liftDateFuture, 400, `A lift by hand takes effect on the day it is published; publish it on ${on}.`, { on, today });
+      }
       const out = await knex.transaction(async (trx) => {
+        await deps.expiry.lock(trx);
         const row = await load(id, trx, true);
         if (row.status !== 'published') throw new AppError('zone_not_published', 409, 'Only a zone in force can be lifted.');
         if (ifMatch !== undefined && row.version !== ifMatch) return null;
-        if (on < row.designated_on) throw new AppError(ErrorCode.validation, 400, 'A zone cannot be lifted before it was designated.');
         const ok = await repo.updateIfVersion(trx, id, row.version, { status: 'lifted', liftedOn: on, liftReason: input.reason, liftedByHand: true, pending: null, pendingGeometry: null });
         if (!ok) return null;
         const after = (await repo.get(id, trx))!;
@@ -282,27 +296,30 @@ export function zonesService(
           rule: 'manual/lifted-by-hand', reason: input.reason, effectiveOn: on, snapshot: snapshot(after),
         });
         await audit.record(trx, { actor, action: 'lift', entity: 'zone', entityId: id, before: snapshot(row), after: snapshot(after) });
-        return after;
+        const run = await deps.expiry.applyIn(trx, today, actor, { zoneIds: [id] }, { kind: 'hand_lift', zoneIds: [id], reason: input.reason });
+        return { after, published: run.published };
       });
       if (!out) throw await versionConflict(id);
-      await deps.notify(ZONES_CHANGED, id);
-      await deps.expiry.run(todayInShanghai(), 'expiry');
-      return zoneFeature(out, null);
+      await deps.afterPublish(out.published);
+      return { ...zoneFeature(out.after, null), publications: out.published };
     },
 
-    /** Records a screening round of everyone in a published zone, then re-evaluates expiry. */
+    /** Records a screening round of everyone in a published zone and publishes what it changes. */
     async addScreening(id: string, body: unknown, actor: string) {
       const input = parseInput(ScreeningBody, body);
-      await knex.transaction(async (trx) => {
+      const today = todayInShanghai();
+      const run = await knex.transaction(async (trx) => {
+        await deps.expiry.lock(trx);
         const row = await load(id, trx);
         if (row.status === 'draft') throw new AppError('zone_not_published', 409, 'Screening rounds are recorded for zones in force.');
         if (input.on < row.designated_on) throw new AppError(ErrorCode.validation, 400, 'The screening round is dated before the zone was designated.');
         await repo.addScreening(trx, id, input.on, input.negative, actor);
         await repo.addHistory(trx, { zoneId: id, version: row.version, by: actor, action: 'screening_recorded', reason: input.negative ? 'negative screening round' : 'screening round with positives', effectiveOn: input.on, details: input });
         await audit.record(trx, { actor, action: 'create', entity: 'screening', entityId: id, after: input });
+        return deps.expiry.applyIn(trx, today, 'expiry', { zoneIds: [id] });
       });
-      const run = await deps.expiry.run(todayInShanghai(), 'expiry');
-      return { zone: await this.get(id), transitions: run.transitions.filter((t) => t.zoneId === id) };
+      await deps.afterPublish(run.published);
+      return { zone: await this.get(id), transitions: run.transitions.filter((t) => t.zoneId === id), publications: run.published };
     },
   };
 }

@@ -1,0 +1,174 @@
+import zlib from 'node:zlib';
+import Flatbush from 'flatbush';
+import { bbox as turfBbox } from '@turf/turf';
+import type { Knex } from 'knex';
+import { publicationsRepo, type PublicationZoneRow } from './publications.repo';
+import { compareForMap, featureJson, publicProperties, type PublicZoneProps, type ZoneEntry } from './record';
+
+/** A zone of the public map with its geometry. */
+export interface PublicZoneFeature {
+  type: 'Feature';
+  id: string;
+  geometry: GeoJSON.MultiPolygon;
+  properties: PublicZoneProps;
+}
+
+/** One rendered public map: the features, their bytes, and an index for lookups. */
+export interface PublicSnapshot {
+  asOf: string;
+  /** The last publication the map includes (0: none yet). */
+  publication: number;
+  features: PublicZoneFeature[];
+  json: Buffer;
+  /** Compressed on first use, off the main thread (zlib's thread pool), then kept. */
+  gzip(): Promise<Buffer>;
+  etag: string;
+  index: Flatbush | null;
+}
+
+interface ProjectedZone extends ZoneEntry {
+  geometryText: string;
+  geometry: GeoJSON.MultiPolygon;
+  bbox: number[];
+  /** The feature's JSON for `day`, kept until the zone or the day changes. */
+  rendered: { day: string; props: PublicZoneProps; json: string } | null;
+}
+
+/**
+ * The public map as a projection of the record: each zone's latest entry, updated entry by entry
+ * as publications are appended, never rebuilt from the facts. Each process keeps its own; the
+ * NOTIFY of a publication (and a write in this process) makes it catch up.
+ */
+export class RecordProjection {
+  private readonly zones = new Map<string, ProjectedZone>();
+  private applied = -1;
+  private catching: Promise<void> | null = null;
+  private again = false;
+  private cache: { key: string; snapshot: PublicSnapshot } | null = null;
+  private readonly repo: ReturnType<typeof publicationsRepo>;
+
+  constructor(knex: Knex) {
+    this.repo = publicationsRepo(knex);
+  }
+
+  /** The last publication applied (−1 before the first load). */
+  get lastApplied(): number {
+    return this.applied;
+  }
+
+  /**
+   * Applies every publication appended since the last call. Concurrent calls share one read; a
+   * call made while a read is running waits for one more, so it sees everything committed before it.
+   */
+  catchUp(): Promise<void> {
+    if (this.catching) {
+      this.again = true;
+      return this.catching;
+    }
+    const run = (async () => {
+      do {
+        this.again = false;
+        if (this.applied < 0) await this.loadAll();
+        else this.apply(await this.repo.entriesAfter(this.applied));
+      } while (this.again);
+    })();
+    this.catching = run;
+    const done = () => {
+      if (this.catching === run) this.catching = null;
+    };
+    run.then(done, done);
+    return run;
+  }
+
+  private async loadAll(): Promise<void> {
+    const latest = await this.repo.latestNumber();
+    const entries = await this.repo.entriesAt(latest);
+    this.zones.clear();
+    for (const e of entries) this.set(e, e.geometry);
+    this.applied = latest;
+    // Anything appended between the two reads is applied on top.
+    this.apply(await this.repo.entriesAfter(latest));
+  }
+
+  private apply(rows: PublicationZoneRow[]): void {
+    for (const row of rows) {
+      const geometryText = row.geometry ?? this.zones.get(row.zone_id)?.geometryText;
+      // A zone's first entry always carries its geometry; one without can only follow another.
+      if (geometryText) this.set(row, geometryText);
+      if (row.publication > this.applied) this.applied = row.publication;
+    }
+  }
+
+  private set(row: PublicationZoneRow, geometryText: string): void {
+    const old = this.zones.get(row.zone_id);
+    const same = old?.geometryText === geometryText;
+    const geometry = same ? old!.geometry : (JSON.parse(geometryText) as GeoJSON.MultiPolygon);
+    this.zones.set(row.zone_id, {
+      publication: row.publication,
+      inForce: row.in_force,
+      state: row.state,
+      geometryText,
+      geometry,
+      bbox: same ? old!.bbox : turfBbox(geometry),
+      rendered: null,
+    });
+  }
+
+  /** The map of `day` from the zones as the record stands now (today's map). */
+  snapshot(day: string): PublicSnapshot {
+    const key = `${this.applied}|${day}`;
+    if (this.cache?.key === key) return this.cache.snapshot;
+    const inForce: ProjectedZone[] = [];
+    for (const z of this.zones.values()) {
+      if (!z.inForce) continue;
+      if (z.rendered?.day !== day) {
+        const props = publicProperties(z, day);
+        z.rendered = { day, props, json: featureJson(props, z.geometryText) };
+      }
+      inForce.push(z);
+    }
+    inForce.sort((a, b) => compareForMap(a.rendered!.props, b.rendered!.props));
+    const snapshot = render(day, Math.max(this.applied, 0), inForce.map((z) => ({ props: z.rendered!.props, json: z.rendered!.json, geometry: z.geometry, bbox: z.bbox })));
+    this.cache = { key, snapshot };
+    return snapshot;
+  }
+}
+
+/** Renders a map from entries read back from the record (a past day's map). */
+export function renderEntries(day: string, publication: number, entries: (ZoneEntry & { geometry: string })[]): PublicSnapshot {
+  const features = entries
+    .filter((e) => e.inForce)
+    .map((e) => {
+      const props = publicProperties(e, day);
+      const geometry = JSON.parse(e.geometry) as GeoJSON.MultiPolygon;
+      return { props, json: featureJson(props, e.geometry), geometry, bbox: turfBbox(geometry) };
+    })
+    .sort((a, b) => compareForMap(a.props, b.props));
+  return render(day, publication, features);
+}
+
+function render(day: string, publication: number, parts: { props: PublicZoneProps; json: string; geometry: GeoJSON.MultiPolygon; bbox: number[] }[]): PublicSnapshot {
+  const json = Buffer.from(`{"type":"FeatureCollection","asOf":${JSON.stringify(day)},"publication":${publication},"features":[${parts.map((p) => p.json).join(',')}]}`);
+  let index: Flatbush | null = null;
+  if (parts.length) {
+    index = new Flatbush(parts.length);
+    for (const p of parts) index.add(p.bbox[0], p.bbox[1], p.bbox[2], p.bbox[3]);
+    index.finish();
+  }
+  let gzip: Promise<Buffer> | null = null;
+  return {
+    asOf: day,
+    publication,
+    features: parts.map((p) => ({ type: 'Feature', id: p.props.id, geometry: p.geometry, properties: p.props })),
+    json,
+    // A large map is compressed fast rather than small: level 1 keeps most of the gain on
+    // repetitive coordinate digits.
+    gzip: () =>
+      (gzip ??= new Promise<Buffer>((resolve, reject) =>
+        zlib.gzip(json, { level: json.length > 1_000_000 ? 1 : 6 }, (err, out) => (err ? reject(err) : resolve(out))),
+      )),
+    // The same record and the same day always give the same bytes, so they name the version.
+    etag: `"r${publication}-${day}"`,
+    index,
+  };
+}
