@@ -4,10 +4,10 @@
  * ends with one summary of all of them. Extra arguments (file filters, `-t name`) go to every suite.
  */
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
-const vitest = require.resolve('vitest/vitest.mjs');
+// vitest's command-line entry (not in its package exports, so found by path).
+const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
 const extra = process.argv.slice(2);
 
 const suites = [

@@ -66,7 +66,18 @@ export function createContext(config: Config, db: Database) {
     }, 200);
     recheck.unref();
   });
-  return { config, db, limits, services: all };
+  return {
+    config,
+    db,
+    limits,
+    services: all,
+    /** Stops the timers that would otherwise run after the database is closed. */
+    close() {
+      if (recheck) clearTimeout(recheck);
+      recheck = null;
+      publicMap.close();
+    },
+  };
 }
 
 export type AppContext = ReturnType<typeof createContext>;

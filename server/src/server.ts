@@ -54,7 +54,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
       async close() {
         stopSchedule();
         server.closeAllConnections();
-        ctx.services.public.close();
+        ctx.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await db.close();
       },

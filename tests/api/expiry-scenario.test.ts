@@ -1,12 +1,14 @@
 /**
  * A protocol-8 outbreak replayed over HTTP: nested zones in 东昌府区 with cases on different days,
  * screening rounds, the precaution-zone cascade, and a precaution zone in 高唐县 that the cascade
- * must not hold back. Every transition date is checked in the zones' history and on the public
- * map of each day (asOf).
+ * must not hold back. The service's clock is moved day by day (the daily run at each 00:00), so
+ * every transition is published on its day; each date is checked in the zones' history and on
+ * the published map of each day (asOf).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends';
 import { Client, loginAs, startTestServer, type TestServer } from '../helpers/server';
+import { fakeClock, realClock, travelTo } from '../helpers/clock';
 
 const box = (lon: number, lat: number, half: number) => ({
   type: 'Polygon',
@@ -21,9 +23,14 @@ describe.each(backends())('protocol-8 outbreak on %s', (backend) => {
   const ids: Record<'sealed' | 'controlled' | 'precaution' | 'gaotang', string> = { sealed: '', controlled: '', precaution: '', gaotang: '' };
 
   beforeAll(async () => {
-    server = await startTestServer(backend);
-    designer = await loginAs(server.url, 'designer1');
-    admin = await loginAs(server.url, 'admin');
+    fakeClock();
+    travelTo('2022-04-01');
+    server = await startTestServer(backend, { LOGIN_RATE_LIMIT_PER_15MIN: '1000' });
+    const login = async () => {
+      designer = await loginAs(server.url, 'designer1');
+      admin = await loginAs(server.url, 'admin');
+    };
+    await login();
     anon = new Client(server.url);
     const zones = [
       ['sealed', { kind: 'sealed', name: '东昌府区某小区2号楼' }, box(115.98, 36.45, 0.001)],
@@ -32,25 +39,41 @@ describe.each(backends())('protocol-8 outbreak on %s', (backend) => {
       ['gaotang', { kind: 'precaution', name: '高唐县某镇' }, box(116.23, 36.86, 0.01)],
     ] as const;
     for (const [key, props, geometry] of zones) {
-      const r = await designer.post('/api/zones', { type: 'Feature', geometry, properties: { ...props, designatedOn: '2022-04-01', edition: 'protocol-8' } });
+      const r = await designer.post('/api/zones', { type: 'Feature', geometry, properties: { ...props, edition: 'protocol-8' } });
       expect(r.status, r.text).toBe(201);
       ids[key] = r.body.id;
     }
     expect((await designer.post('/api/bulletins', { zoneIds: Object.values(ids), title: '关于划定风险区域的通告' })).status).toBe(201);
-    // A case in the sealed building on 04-03 (inside all three nested zones), one in the compound on 04-05.
-    for (const [coordinates, reportedOn] of [[[115.9801, 36.4501], '2022-04-03'], [[115.983, 36.452], '2022-04-05']] as const) {
-      expect((await designer.post('/api/cases', { location: { type: 'Point', coordinates }, reportedOn })).status).toBe(201);
-    }
-    // Sealed: D = 04-03, 14 days → 04-17; a negative round on 04-17 is within 2 days before lifting.
-    expect((await designer.post(`/api/zones/${ids.sealed}/screenings`, { on: '2022-04-17', negative: true })).status).toBe(201);
-    // Controlled: D = 04-05 → 04-19; its round comes late, on 04-22.
-    expect((await designer.post(`/api/zones/${ids.controlled}/screenings`, { on: '2022-04-22', negative: true })).status).toBe(201);
-    for (const asOf of ['2022-04-10', '2022-04-18', '2022-04-21', '2022-04-30']) {
-      expect((await admin.post(`/api/admin/expiry/run?asOf=${asOf}`)).status).toBe(200);
+    // What happens on each day, at 10:00, after the run of 00:00.
+    const events: Record<string, () => Promise<void>> = {
+      // A case in the sealed building (inside all three nested zones), then one in the compound.
+      '2022-04-03': async () => {
+        expect((await designer.post('/api/cases', { location: { type: 'Point', coordinates: [115.9801, 36.4501] } })).status).toBe(201);
+      },
+      '2022-04-05': async () => {
+        expect((await designer.post('/api/cases', { location: { type: 'Point', coordinates: [115.983, 36.452] } })).status).toBe(201);
+      },
+      // Sealed: D = 04-03, 14 days → 04-17; a negative round on 04-17 is within 2 days before lifting.
+      '2022-04-17': async () => {
+        expect((await designer.post(`/api/zones/${ids.sealed}/screenings`, { on: '2022-04-17', negative: true })).status).toBe(201);
+      },
+      // Controlled: D = 04-05 → 04-19; its round comes late, on 04-22.
+      '2022-04-22': async () => {
+        expect((await designer.post(`/api/zones/${ids.controlled}/screenings`, { on: '2022-04-22', negative: true })).status).toBe(201);
+      },
+    };
+    for (let d = 2; d <= 30; d++) {
+      const day = `2022-04-${String(d).padStart(2, '0')}`;
+      travelTo(day, '00:00');
+      await login();
+      expect((await admin.post('/api/admin/expiry/run')).status).toBe(200);
+      travelTo(day, '10:00');
+      await events[day]?.();
     }
   });
   afterAll(async () => {
     await server?.close();
+    realClock();
   });
 
   const liftOf = async (id: string) => {

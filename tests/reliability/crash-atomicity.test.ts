@@ -9,7 +9,6 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../helpers/backends';
 import { Client, freshDatabase } from '../helpers/server';
-import { BULLETIN_LOCK_KEY } from '../../server/src/bulletins/bulletins.repo';
 import { EXPIRY_LOCK_KEY } from '../../server/src/expiry/expiry.repo';
 import { spawnServiceProcess, startServiceProcess, waitFor, type ServiceProcess } from './processes';
 import { needsPostgres } from '../helpers/requirements';
@@ -79,15 +78,15 @@ describe('a service killed in the middle of a transaction on postgres', needsPos
     expect(before.published).toBe(0);
 
     const publishing = designer.post('/api/bulletins', { zoneIds: ids, title: '大批量发布' }).catch((err: Error) => err);
-    // The bulletin lock is taken first in the publishing transaction: once PostgreSQL shows it
+    // The publishing lock is taken first in the publishing transaction: once PostgreSQL shows it
     // held, the transaction is open and the zones are being written.
-    await waitFor('the publishing transaction to hold the bulletin lock', async () =>
-      (await count(`SELECT count(*) AS n FROM pg_locks WHERE ${HERE} AND locktype = 'advisory' AND objid = $1 AND granted`, [BULLETIN_LOCK_KEY])) > 0, 30_000, 5);
+    await waitFor('the publishing transaction to hold the publishing lock', async () =>
+      (await count(`SELECT count(*) AS n FROM pg_locks WHERE ${HERE} AND locktype = 'advisory' AND objid = $1 AND granted`, [EXPIRY_LOCK_KEY])) > 0, 30_000, 5);
     expect(await first.kill('SIGKILL')).toBe('SIGKILL');
     expect(await publishing).toBeInstanceOf(Error);
     // PostgreSQL rolls the dead session's transaction back once it notices the closed socket.
     await waitFor('the killed session to end', async () =>
-      (await count(`SELECT count(*) AS n FROM pg_locks WHERE ${HERE} AND locktype = 'advisory' AND objid = $1`, [BULLETIN_LOCK_KEY])) === 0);
+      (await count(`SELECT count(*) AS n FROM pg_locks WHERE ${HERE} AND locktype = 'advisory' AND objid = $1`, [EXPIRY_LOCK_KEY])) === 0);
     expect(await state()).toEqual(before);
 
     const second = await start();

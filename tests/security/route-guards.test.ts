@@ -30,6 +30,8 @@ const PUBLIC_READS = new Set([
   'GET /api/checkpoints',
   'GET /api/roads',
   'GET /api/public/bulletins',
+  'GET /api/public/publications',
+  'GET /api/public/publications/:id',
   'GET /api/bulletins/:id',
   'GET /api/public/zones',
   'GET /api/public/lookup',

@@ -3,13 +3,10 @@ import type { Knex } from 'knex';
 /** SQL for bulletins (通告). */
 export function bulletinsRepo(knex: Knex) {
   return {
-    /** The next bulletin number; callers hold the bulletin lock so two publishes never share one. */
+    /** The next number after the bulletins' own; callers hold the publishing lock (publicationsRepo.lock). */
     async nextNumber(trx: Knex.Transaction): Promise<number> {
       const row = await trx('bulletins').max<{ n: number | null }>({ n: 'number' }).first();
       return Number(row?.n ?? 0) + 1;
-    },
-    async lock(trx: Knex.Transaction): Promise<void> {
-      await trx.raw('SELECT pg_advisory_xact_lock(?)', [BULLETIN_LOCK_KEY]);
     },
     async insert(trx: Knex.Transaction, b: { number: number; title: string; text: string; publishedBy: string }): Promise<{ id: number; published_at: Date }> {
       const [row] = await trx('bulletins').insert({ number: b.number, title: b.title, text: b.text, published_by: b.publishedBy }).returning(['id', 'published_at']);
@@ -45,5 +42,3 @@ export function bulletinsRepo(knex: Knex) {
     },
   };
 }
-
-export const BULLETIN_LOCK_KEY = 4_202_212;

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../context';
 import { requireRole } from '../auth/auth.middleware';
 import { notFound } from '../errors';
@@ -13,16 +13,20 @@ export function bulletinsRoutes(ctx: AppContext): Router {
   const r = Router();
   const svc = ctx.services.bulletins;
   // The list changes with every publication: a short cache only, revalidated after a bulletin.
-  r.get(['/api/public/bulletins', '/api/public/publications'], async (_req, res) => {
+  const list: RequestHandler = async (_req, res) => {
     res.set('Cache-Control', 'public, max-age=5').json(await svc.list());
-  });
+  };
+  r.get('/api/public/publications', list);
+  r.get('/api/public/bulletins', list);
   r.get('/api/bulletins', requireRole('designator'), async (_req, res) => {
     res.json(await svc.list(500));
   });
   // A publication never changes once made.
-  r.get(['/api/bulletins/:id', '/api/public/publications/:id'], async (req, res) => {
+  const one: RequestHandler = async (req, res) => {
     res.set('Cache-Control', 'public, max-age=31536000, immutable').json(await svc.get(bulletinId(String(req.params.id))));
-  });
+  };
+  r.get('/api/public/publications/:id', one);
+  r.get('/api/bulletins/:id', one);
   r.post('/api/bulletins/preview', requireRole('designator'), async (req, res) => {
     res.json(await svc.preview(req.body));
   });

@@ -155,9 +155,9 @@ export function bulletinsService(
             details: { bulletinId: b.id, bulletinNumber: own.number, publication: own.number }, snapshot: snapshot(after),
           });
         }
-        await audit.record(trx, { actor, action: 'publish', entity: 'bulletin', entityId: String(b.id), after: { number: own.number, title: input.title, zoneIds: rows.map((r) => r.id), corrects: corrects?.number ?? null } });
+        await audit.record(trx, { actor, action: 'publish', entity: 'bulletin', entityId: String(own.number), after: { number: own.number, title: input.title, zoneIds: rows.map((r) => r.id), corrects: corrects?.number ?? null } });
         return {
-          bulletin: { id: b.id, number: own.number, title: input.title, text, publishedAt: new Date(b.published_at).toISOString(), zoneIds: rows.map((r) => r.id), corrects: corrects?.number ?? null },
+          bulletin: { id: own.number, number: own.number, title: input.title, text, publishedAt: new Date(b.published_at).toISOString(), zoneIds: rows.map((r) => r.id), corrects: corrects?.number ?? null },
           published: run.published,
         };
       });

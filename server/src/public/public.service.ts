@@ -35,9 +35,11 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
   const pastDays = new Map<string, Promise<PublicSnapshot>>();
   let reference: Promise<LookupReference> | null = null;
   let referenceLoadedAt = 0;
+  let closed = false;
   const catchUp = () =>
     projection.catchUp().catch((err) => {
-      console.error('[public] could not read the record of publications:', err instanceof Error ? err.message : err);
+      // The next notice or poll tries again; a database that is away is reported by /api/health.
+      if (!closed) console.error('[public] could not read the record of publications:', err instanceof Error ? err.message : err);
     });
   const listening = Promise.all([
     db.listen(PUBLISHED, () => void catchUp()),
@@ -90,7 +92,7 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
    * map and why.
    */
   const asNowKnown = async (day: string) => {
-    const [published, { rows, statuses }] = await Promise.all([publishedOn(day), deps.expiry.evaluate(day, db.knex)]);
+    const [published, { rows, statuses }] = await Promise.all([day >= todayInShanghai() ? today() : publishedOn(day), deps.expiry.evaluate(day, db.knex)]);
     const geometryText = new Map((await record.entriesAt(null, db.knex, rows.map((r) => r.id))).map((e) => [e.zone_id, e]));
     const dayEnd = shanghaiMidnightUtc(addDays(day, 1));
     const late = await record.lateFactsFor(day, dayEnd);
@@ -156,6 +158,7 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
     },
 
     close(): void {
+      closed = true;
       clearInterval(poll);
     },
 

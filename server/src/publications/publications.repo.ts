@@ -71,25 +71,24 @@ export function publicationsRepo(knex: Knex) {
     async entriesAt(upTo: number | null, db: Knex | Knex.Transaction = knex, zoneIds?: string[]): Promise<ZoneEntryRow[]> {
       if (zoneIds && zoneIds.length === 0) return [];
       const bound = upTo ?? 2_147_483_647;
-      const byZone = zoneIds ? 'AND pz.zone_id = ANY(?::uuid[])' : '';
-      const params: Knex.RawBinding[] = zoneIds ? [bound, zoneIds, bound, zoneIds] : [bound, bound];
+      const only = zoneIds ?? null;
       // Two DISTINCT ONs over (zone_id, publication), both read off the publication_zones_zone index.
       const res = await db.raw(
         `SELECT s.publication, s.zone_id, s.in_force, s.change, s.effective_on::text AS effective_on, s.state, g.geometry
          FROM (
            SELECT DISTINCT ON (pz.zone_id) pz.publication, pz.zone_id, pz.in_force, pz.change, pz.effective_on, pz.state
            FROM publication_zones pz
-           WHERE pz.publication <= ? ${byZone}
+           WHERE pz.publication <= ? AND (?::uuid[] IS NULL OR pz.zone_id = ANY(?::uuid[]))
            ORDER BY pz.zone_id, pz.publication DESC
          ) s
          JOIN (
            SELECT DISTINCT ON (pz.zone_id) pz.zone_id, pz.geometry
            FROM publication_zones pz
-           WHERE pz.publication <= ? AND pz.geometry IS NOT NULL ${byZone}
+           WHERE pz.publication <= ? AND pz.geometry IS NOT NULL AND (?::uuid[] IS NULL OR pz.zone_id = ANY(?::uuid[]))
            ORDER BY pz.zone_id, pz.publication DESC
          ) g ON g.zone_id = s.zone_id
          ORDER BY s.zone_id`,
-        params,
+        [bound, only, only, bound, only, only],
       );
       return res.rows;
     },
