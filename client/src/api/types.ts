@@ -237,9 +237,14 @@ export interface LookupResult {
 
 export type CoordinateSystem = 'wgs84' | 'gcj02';
 
+/** Kinds of publication in the public record (server/src/publications/record.ts). */
+export type PublicationKind = 'bulletin' | 'correction' | 'rule_transition' | 'hand_lift' | 'reopening' | 'update';
+
 export interface BulletinSummary {
   id: string | number;
   number: string | number;
+  /** Every publication of the record is listed: bulletins and the engine's notices. */
+  kind: PublicationKind;
   title: string;
   publishedAt: string;
   zoneCount: number;

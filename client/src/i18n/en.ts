@@ -92,7 +92,7 @@ const en: Messages = {
     label: 'Map date',
     exactDay: 'Pick an exact day',
     today: 'Back to today',
-    historic: 'Showing the zones as they stood on {date}',
+    historic: 'Showing the zones as published on {date}',
   },
   list: {
     zones: 'Risk zones',
@@ -140,6 +140,14 @@ const en: Messages = {
     number: 'No. {number}',
     zones: 'Zones concerned',
     zoneCount: '{count} zones',
+    kinds: {
+      bulletin: 'Designation',
+      correction: 'Correction',
+      rule_transition: 'Lift or change by rule',
+      hand_lift: 'Lift',
+      reopening: 'Back in force',
+      update: 'Dates updated',
+    },
   },
   public: {
     panelLabel: 'Map information',

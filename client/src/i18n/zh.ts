@@ -90,7 +90,7 @@ const zh = {
     label: '地图日期',
     exactDay: '选择具体日期',
     today: '回到今天',
-    historic: '正在查看 {date} 的风险区域（历史状态）',
+    historic: '正在查看 {date} 当日公布的风险区域',
   },
   list: {
     zones: '风险区域',
@@ -138,6 +138,14 @@ const zh = {
     number: '第 {number} 号',
     zones: '涉及区域',
     zoneCount: '{count} 个区域',
+    kinds: {
+      bulletin: '划定/调整通告',
+      correction: '更正通告',
+      rule_transition: '解除/调整通告',
+      hand_lift: '解除通告',
+      reopening: '恢复管控通告',
+      update: '日期更新',
+    },
   },
   public: {
     panelLabel: '地图信息',

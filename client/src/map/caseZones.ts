@@ -2,7 +2,7 @@
  * Zones proposed around a new case, for the designator to adjust before saving: a small sealed
  * area (the building or compound), a controlled area around it and a precaution area further out.
  * Each is a disc centred on the case, so the sealed zone lies inside the controlled one, which
- * lies inside the precaution one (DOMAIN.md: zones nest).
+ * lies inside the precaution one (docs/rules.md: zones nest).
  */
 import { circle } from '@turf/turf';
 import type { Polygon } from 'geojson';

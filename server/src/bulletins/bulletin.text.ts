@@ -3,7 +3,7 @@
  * pieces every published notice shares (dates, numbering, place names, order, hotlines,
  * signature). The lifting and adjustment notices (publications/notice.text.ts) reuse them.
  *
- * What the text may say follows DOMAIN.md, "What the public is told": dates are the dates things
+ * What the text may say follows docs/rules.md, "What the public is told": dates are the dates things
  * take effect, names follow each zone's edition, and nothing identifies a case.
  */
 import { MEASURES, kindName } from '../expiry/measures';
@@ -216,7 +216,7 @@ export function measureLines(present: readonly KindUnderEdition[]): string[] {
  * where to call. Hotlines are listed only where the source documents give them (seed 000 lists the
  * townships of 东昌府区); elsewhere the text points to the local township office without
  * inventing a number. `corrects` names the earlier bulletin this one corrects: the earlier text is
- * never rewritten (DOMAIN.md).
+ * never rewritten (docs/rules.md).
  */
 export function bulletinText(b: {
   number: number;

@@ -1,7 +1,7 @@
 /**
  * The protocol editions as data: the expiry engine reads this table and has no branch of its own
  * for any edition (STYLE.md, "Rules as data"). Every number and condition here comes from
- * DOMAIN.md, "Lifting rules by protocol edition", and the seeds it names.
+ * docs/rules.md, "Editions", and the seeds it names.
  *
  * Vocabulary shared with the engine: D is a zone's anchor date (the later of the date the zone
  * was designated, or last treated as designated, and the report date of its latest counting
@@ -69,7 +69,7 @@ export interface StepRule {
 
 /**
  * What a new counting case inside a zone of a kind does. All of them restart the zone's count
- * (DOMAIN.md: "any new case resets the count").
+ * (docs/rules.md: "any new case resets the count").
  * - 'restart': the count restarts, nothing else.
  * - 'prompt-sealed': the count restarts and the designators are asked to draw a sealed zone
  *   around the case (the engine never designates zones by itself).
@@ -94,7 +94,7 @@ export interface Edition {
   id: EditionId;
   names: BilingualText;
   /**
-   * What the edition calls its zone kinds (DOMAIN.md, "What the public is told"): 'zone' for
+   * What the edition calls its zone kinds (docs/rules.md, "What the public is told"): 'zone' for
    * 封控区/管控区/防范区, 'risk-level' for 高风险区/中风险区/低风险区. The texts are in measures.ts
    * (`kindName`), kept there so this table needs no runtime import of it.
    */
@@ -190,7 +190,7 @@ const shanghai2022: Edition = {
   id: 'shanghai-2022',
   names: { zh: '上海分区管控规则（2022年5月22日起）', en: 'Shanghai zoning rules (from 2022-05-22)' },
   kindVocabulary: 'zone',
-  source: 'Public Shanghai municipal rules in force from 2022-05-22 (DOMAIN.md).',
+  source: 'Public Shanghai municipal rules in force from 2022-05-22 (docs/rules.md).',
   zoneKinds: ['sealed', 'controlled', 'precaution'],
   screening: null,
   rules: [
@@ -249,7 +249,7 @@ const protocol9: Edition = {
   id: 'protocol-9',
   names: { zh: '新型冠状病毒肺炎防控方案（第九版）', en: 'COVID-19 prevention and control protocol, 9th edition' },
   kindVocabulary: 'risk-level',
-  source: 'Public 9th-edition national protocol, 2022-06 (DOMAIN.md).',
+  source: 'Public 9th-edition national protocol, 2022-06 (docs/rules.md).',
   zoneKinds: ['sealed', 'controlled', 'precaution'],
   screening: {
     roundFromOffset: 0,
@@ -338,7 +338,7 @@ const twentyMeasures: Edition = {
   caseEffects: {
     sealed: { effect: 'restart' },
   },
-  // Follow-up of 2022-12-07 (DOMAIN.md): a new case among people already isolated at home does not
+  // Follow-up of 2022-12-07 (docs/rules.md): a new case among people already isolated at home does not
   // restart the count when assessed as no community spread; the designator records that
   // assessment by flagging the case `amongIsolated`.
   casesAmongIsolatedRestart: false,

@@ -15,7 +15,7 @@ function statusOf(zones: ZoneFacts[], asOf: string, id: string): ZoneStatusAsOf 
 const cases = (...dates: string[]) => dates.map((reportedOn) => ({ reportedOn }));
 const negativeRounds = (...dates: string[]) => dates.map((on) => ({ on, negative: true }));
 
-describe('DOMAIN.md worked example (twenty-measures: designated 2022-11-10, last case 2022-11-12)', () => {
+describe('docs/rules.md worked example (twenty-measures: designated 2022-11-10, last case 2022-11-12)', () => {
   const example = () =>
     zone({ id: 'hz-1', kind: 'sealed', edition: 'twenty-measures', designatedOn: '2022-11-10', cases: cases('2022-11-12') });
 

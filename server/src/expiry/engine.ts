@@ -4,7 +4,7 @@
  * and which one comes next. Pure: no database, no clock, no I/O; the rules come from the
  * EDITIONS table, so nothing here branches on an edition id.
  *
- * Conventions, all from DOMAIN.md "Counting, precisely" unless marked as a project decision:
+ * Conventions, all from docs/rules.md "Counting days" unless marked as a project decision:
  * - Days are Asia/Shanghai calendar days; internally they are day numbers (days since 1970-01-01).
  * - D (the anchor) is the later of the date the zone was designated, or last treated as
  *   designated, and the report date of its latest counting case.
@@ -54,7 +54,7 @@ export interface ZoneFacts {
   id: string;
   /** The kind at designation. */
   kind: ZoneKind;
-  /** The edition in force when the zone was published: a zone keeps its rules (DOMAIN.md). */
+  /** The edition in force when the zone was published: a zone keeps its rules (docs/rules.md). */
   edition: EditionId;
   designatedOn: string;
   /** County (district) code; the protocol-8 precaution cascade works county by county. */
@@ -256,7 +256,7 @@ export function evaluateZones(zones: ZoneFacts[], asOf: string): Map<string, Zon
 /** What a new counting case inside a zone of this kind asks for under this edition. */
 export interface CaseEffect {
   effect: CaseEffectKind;
-  /** Every counting case restarts the zone's count (DOMAIN.md: "any new case resets the count"). */
+  /** Every counting case restarts the zone's count (docs/rules.md: "any new case resets the count"). */
   restartsCount: boolean;
   /** Designators should be asked to draw a sealed zone around the case. */
   promptSealedZone: boolean;
@@ -335,7 +335,7 @@ function prepareZone(
     if (day < designated) throw new RangeError(`zone ${facts.id}: lifted by hand before it was designated`);
     if (day <= asOf) handLift = day;
   }
-  // DOMAIN.md: D is the later of the designation date and the latest case, so cases reported
+  // docs/rules.md: D is the later of the designation date and the latest case, so cases reported
   // before the designation are ignored. Cases after the evaluated date are not known yet, and a
   // case on or after a lift by hand belongs to no zone.
   const lastDay = handLift === null ? asOf : Math.min(asOf, handLift - 1);
@@ -447,13 +447,13 @@ function simulate(zone: PreparedZone, asOf: number, county: CountyClearance | nu
     let screeningFrom: number | null = null;
     let screeningAssumed = false;
     if (rule) {
-      // DOMAIN.md: the step takes effect at 00:00 on D+N+1.
+      // docs/rules.md: the step takes effect at 00:00 on D+N+1.
       due = anchor + rule.caseFreeDays + 1;
       // "3 more days" after a step-down: at least minDaysAtKind whole days at the new kind.
       if (rule.minDaysAtKind !== undefined && arrivedBy === 'step-down') due = Math.max(due, arrivedOn + rule.minDaysAtKind);
       if (rule.requiresScreening) {
         if (!edition.screening) throw new Error(`editions table: ${rule.id} needs a screening round but ${edition.id} defines none`);
-        // DOMAIN.md: not before a negative round of everyone, recorded on or after day D+N
+        // docs/rules.md: not before a negative round of everyone, recorded on or after day D+N
         // (protocol-9, "on day 7") or D+N−1 (protocol-8, "within 2 days before lifting"); a
         // late round makes the step take effect at 00:00 the day after it.
         screeningFrom = anchor + rule.caseFreeDays + edition.screening.roundFromOffset;
@@ -468,7 +468,7 @@ function simulate(zone: PreparedZone, asOf: number, county: CountyClearance | nu
       ownDue = due;
       if (rule.waitsForCountyZones) {
         if (!county) throw new Error(`editions table: ${rule.id} waits for the county but zone ${zone.facts.id} is itself a blocking kind`);
-        // DOMAIN.md, protocol-8: lifted only once every sealed and controlled zone of its county
+        // docs/rules.md, protocol-8: lifted only once every sealed and controlled zone of its county
         // (of any edition) has been lifted, i.e. on the later of its own D+14+1 and the last
         // lift of such a zone in force at any time during its life.
         due = county.clearFrom(due);
@@ -477,7 +477,7 @@ function simulate(zone: PreparedZone, asOf: number, county: CountyClearance | nu
 
     const nextCase = caseIndex < caseDays.length ? caseDays[caseIndex] : null;
     if (nextCase !== null && (due === null || nextCase < due)) {
-      // A counting case while the zone is still of this kind (a case on D+N resets; DOMAIN.md).
+      // A counting case while the zone is still of this kind (a case on D+N resets; docs/rules.md).
       // The zone is treated from then on as designated at its (possibly new) kind on that day,
       // which is also how a zone that came down by a step-down restarts (project decision).
       const effect = edition.caseEffects[kind];

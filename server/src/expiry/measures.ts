@@ -1,6 +1,6 @@
 /**
  * What each zone kind means for the people inside it, as published. The Chinese wording is quoted
- * exactly from seed 000 (Liaocheng, 2022); the English is DOMAIN.md's translation.
+ * exactly from seed 000 (Liaocheng, 2022); the English is docs/rules.md's translation.
  */
 import { EDITIONS, type EditionId, type ZoneKind } from './editions';
 
@@ -19,7 +19,7 @@ export const KIND_NAMES: Readonly<Record<ZoneKind, BilingualText>> = Object.free
 
 /**
  * The risk-level names of the zone kinds: 高风险区 / 中风险区 / 低风险区, used by the 9th-edition
- * protocol and the twenty measures (DOMAIN.md: sealed ≈ high, controlled ≈ medium, precaution ≈ low).
+ * protocol and the twenty measures (docs/rules.md: sealed ≈ high, controlled ≈ medium, precaution ≈ low).
  */
 export const RISK_LEVEL_NAMES: Readonly<Record<ZoneKind, BilingualText>> = Object.freeze({
   sealed: Object.freeze({ zh: '高风险区', en: 'high-risk area' }),
@@ -41,7 +41,7 @@ export function kindName(edition: EditionId, kind: ZoneKind): BilingualText {
   return KIND_NAMES_BY_VOCABULARY[EDITIONS[edition].kindVocabulary][kind];
 }
 
-/** The published measures of each zone kind (seed 000, "抓早抓小处置"; DOMAIN.md, "Zone kinds"). */
+/** The published measures of each zone kind (seed 000, "抓早抓小处置"; docs/rules.md, "Zone kinds"). */
 export const MEASURES: Readonly<Record<ZoneKind, BilingualText>> = Object.freeze({
   sealed: Object.freeze({ zh: '区域封闭、足不出户、服务上门', en: 'area closed, stay home, services delivered' }),
   controlled: Object.freeze({ zh: '人不出区、严禁聚集', en: 'nobody leaves the zone, no gatherings' }),

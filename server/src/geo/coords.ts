@@ -1,5 +1,5 @@
 // Consumer maps in China (Amap, Tencent: GCJ-02; Baidu: BD-09) show coordinates offset by hundreds
-// of metres from WGS84, which the database stores (DOMAIN.md, "Coordinates in China"). A position a
+// of metres from WGS84, which the database stores (docs/rules.md, "Coordinates in China"). A position a
 // resident copies from such a map is converted here before any lookup.
 
 import gcoord from 'gcoord';

@@ -10,7 +10,7 @@ export interface PointTable {
 
 /**
  * Checkpoints without `point_leader` and `phone`: the point leaders' names and phones are for
- * coordinators only (api.md, public checkpoints).
+ * coordinators only (the public sees no checkpoint staff).
  */
 export const CHECKPOINTS_TABLE: PointTable = {
   table: 'checkpoints',

@@ -1,7 +1,7 @@
 /**
  * The texts of the numbered notices (解除/调整通告) that publish every change the public sees
  * besides the designators' bulletins: steps by rule at 00:00 Asia/Shanghai, lifts by hand, zones
- * again in force after a late-reported case, and moved expected dates (DOMAIN.md, "What the
+ * again in force after a late-reported case, and moved expected dates (docs/rules.md, "What the
  * public is told"). Laid out like a bulletin, with the same helpers, so the two read as one series.
  *
  * A notice gives per-zone dates only: never a case count or an address.

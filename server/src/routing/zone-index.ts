@@ -19,7 +19,7 @@ import type { MultiPolygon } from 'geojson';
 import { segmentsIntersect, type LonLat } from './geometry';
 import type { RoadGraph } from './graph';
 
-/** Kinds of risk zone (DOMAIN.md "Zone kinds"). */
+/** Kinds of risk zone (docs/rules.md "Zone kinds"). */
 export type ZoneKind = 'sealed' | 'controlled' | 'precaution';
 
 /** Every zone kind, in the order of their closure bits. */

@@ -1,7 +1,7 @@
 /**
  * Calendar dates in Asia/Shanghai, written as 'YYYY-MM-DD' strings.
  *
- * Zone rules count calendar days in Asia/Shanghai (DOMAIN.md, "Counting, precisely"). China has
+ * Zone rules count calendar days in Asia/Shanghai (docs/rules.md, "Counting days"). China has
  * kept UTC+8 all year since it stopped observing daylight saving time in 1991, so a fixed +8 h
  * offset is exact for every date the service deals with; no time-zone database or locale library is
  * needed, and all arithmetic here is integer arithmetic on day numbers.

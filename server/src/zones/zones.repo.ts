@@ -87,7 +87,7 @@ export function zonesRepo(knex: Knex) {
     },
     /**
      * Whether a sealed zone lies inside a controlled or precaution zone that is published or
-     * being drafted (DOMAIN.md: a sealed zone normally lies inside a controlled zone).
+     * being drafted (docs/rules.md: a sealed zone normally lies inside a controlled zone).
      */
     async isCoveredByOuterZone(geometry: GeoJSON.Geometry, exceptId: string | null, db: Knex | Knex.Transaction = knex): Promise<boolean> {
       const q = db('zones')
