@@ -3,7 +3,7 @@
  *
  * Seed 000: Liaocheng ran 42 service points on expressways and national/provincial roads, each
  * under a point leader (点长); their positions were not published. The samples here follow the
- * national guideline (DOMAIN.md): on ordinary roads, one inbound point just inside the city
+ * national guideline (docs/rules.md): on ordinary roads, one inbound point just inside the city
  * boundary; on expressways, never on the main line or in a service area but at the toll plaza of
  * an exit link. Point leaders and phones are unknown and stay null.
  *

@@ -25,6 +25,7 @@ import { ogcRoutes } from './ogc/ogc.routes';
 import { tilesRoutes } from './tiles/tiles.routes';
 import { trucksRoutes } from './trucks/trucks.routes';
 import { dashboardRoutes } from './dashboard/dashboard.routes';
+import { alertsRoutes } from './alerts/alerts.routes';
 
 const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client/dist');
 
@@ -83,6 +84,7 @@ export function createApp(ctx: AppContext) {
   app.use(auditRoutes(ctx));
   app.use(ogcRoutes(ctx));
   app.use(tilesRoutes(ctx));
+  app.use(alertsRoutes(ctx));
   app.use(trucksRoutes(ctx));
   app.use(dashboardRoutes(ctx));
   app.use(['/api', '/ogc', '/tiles'], unknownRoute);
