@@ -43,6 +43,10 @@ const PUBLIC_READS = new Set([
   'GET /ogc/collections/:collectionId/items',
   'GET /ogc/collections/:collectionId/items/:featureId',
   'GET /tiles/zones/:z/:x/:y.mvt',
+  'GET /cap/feed.atom',
+  'GET /cap/:number.xml',
+  'GET /feed.atom',
+  'GET /feed/:countyCode.atom',
 ]);
 
 /** The test account of each non-admin role (admin passes every guard). */

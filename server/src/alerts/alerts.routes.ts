@@ -1,7 +1,49 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
+import { notFound } from '../errors';
+import { alertsService } from './alerts.service';
+
+const ATOM = 'application/atom+xml';
+const CAP = 'application/cap+xml';
+
+/**
+ * Where the documents say the service is: the configured public address, never the request's Host
+ * header (anyone can send any Host, and an alert once fetched is cached for good).
+ */
+function publicBaseUrl(ctx: AppContext): string {
+  const settings: Record<string, unknown> = ctx.config;
+  const configured = typeof settings.publicUrl === 'string' ? settings.publicUrl.trim() : '';
+  return configured || `http://localhost:${ctx.config.port}`;
+}
 
 /** Alerts and feeds built from the public record (CAP 1.2, Atom). */
-export function alertsRoutes(_ctx: AppContext): Router {
-  return Router();
+export function alertsRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const svc = alertsService(ctx.db.knex, { baseUrl: publicBaseUrl(ctx) });
+
+  /** A feed changes only when the record grows: its ETag names the newest publication. */
+  const sendFeed = async (req: Request, res: Response, build: () => Promise<string>) => {
+    const etag = `W/"record-${await svc.latestNumber()}"`;
+    res.set('ETag', etag).set('Cache-Control', 'public, max-age=5').vary('Accept-Encoding');
+    if (req.get('if-none-match') === etag) {
+      res.status(304).end();
+      return;
+    }
+    res.type(ATOM).send(await build());
+  };
+
+  r.get('/cap/feed.atom', (req, res) => sendFeed(req, res, () => svc.capIndex()));
+  r.get('/cap/:number.xml', async (req, res) => {
+    const raw = String(req.params.number);
+    if (!/^[1-9]\d{0,8}$/.test(raw)) throw notFound(`No alert ${raw}.`);
+    const xml = await svc.capAlert(Number(raw));
+    // An alert speaks for one publication, and publications never change.
+    res.set('Cache-Control', 'public, max-age=31536000, immutable').type(CAP).send(xml);
+  });
+  r.get('/feed.atom', (req, res) => sendFeed(req, res, () => svc.publicationsFeed()));
+  r.get('/feed/:countyCode.atom', async (req, res) => {
+    const county = await svc.county(String(req.params.countyCode));
+    await sendFeed(req, res, () => svc.publicationsFeed(county));
+  });
+  return r;
 }
