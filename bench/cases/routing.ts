@@ -23,7 +23,7 @@ export async function routingCase(ctx: BenchContext): Promise<CaseResult> {
   const rows: ResultRow[] = [];
   const notes: CaseResult['notes'] = [];
 
-  let t = performance.now();
+  const t = performance.now();
   const network = generateRoadNetwork({ size: sizes.roadGridSide });
   const zones = generateZones(network, { count: sizes.routingZones });
   const edgeCount = network.edges.length;

@@ -14,7 +14,6 @@
 import type { Knex } from 'knex';
 import { addDays, toDayNumber, fromDayNumber } from '../../server/src/shared/dates';
 import { generateRoadNetwork, seededRandom } from './road-network';
-import type { BenchSizes } from './options';
 
 /** The city-sized area every zone and case lies in: [minLon, minLat, maxLon, maxLat]. */
 export const BENCH_AREA: [number, number, number, number] = [115.75, 36.25, 116.25, 36.65];

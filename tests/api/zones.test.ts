@@ -13,13 +13,11 @@ describe.each(backends())('zone lifecycle on %s', (backend) => {
   let server: TestServer;
   let designer: Client;
   let designer2: Client;
-  let admin: Client;
   let anon: Client;
   beforeAll(async () => {
     server = await startTestServer(backend);
     designer = await loginAs(server.url, 'designer1');
     designer2 = await loginAs(server.url, 'designer2');
-    admin = await loginAs(server.url, 'admin');
     anon = new Client(server.url);
   });
   afterAll(async () => {

@@ -15,8 +15,7 @@ const SAMPLE_REASON = '示例数据，仅供演示，非真实疫情 / sample da
 
 /** Creates and publishes the sample outbreak when the database has no zones yet. */
 export async function loadDemoOutbreak(ctx: AppContext): Promise<boolean> {
-  const existing = await ctx.db.knex('zones').count<{ n: number }[]>({ n: '*' }).first();
-  if (Number(existing?.n ?? 0) > 0) return false;
+  if ((await ctx.services.zones.repo.count()) > 0) return false;
   const today = todayInShanghai();
   const designatedOn = addDays(today, -5);
   const actor = 'demo';

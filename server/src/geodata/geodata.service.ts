@@ -15,7 +15,8 @@ type Props = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-function readJson(dir: string, file: string): any {
+// The geodata files are checked field by field by their callers, so they come back untyped.
+function readJson(dir: string, file: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
   return JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 }
 

@@ -1,17 +1,17 @@
 import { Router } from 'express';
 import type { AppContext } from '../context';
 import { getEdition, EDITION_IDS } from '../expiry/editions';
+import { healthRepo } from './health.repo';
 
 /** GET /api/health and GET /api/config (public). */
 export function healthRoutes(ctx: AppContext): Router {
   const r = Router();
-  let postgisVersion: string | null = null;
+  const repo = healthRepo(ctx.db.knex);
   r.get('/api/health', async (_req, res) => {
     // Asks the database every time (cheap): a health check that does not touch it would lie.
-    const row = (await ctx.db.knex.raw('select postgis_lib_version() as v')).rows[0] as { v: string };
-    postgisVersion = row.v;
+    const postgis = await repo.postgisVersion();
     res.set('Cache-Control', 'no-store');
-    res.json({ status: 'ok', database: ctx.db.kind, postgis: postgisVersion });
+    res.json({ status: 'ok', database: ctx.db.kind, postgis });
   });
   r.get('/api/config', (_req, res) => {
     const [minLon, minLat, maxLon, maxLat] = ctx.config.serviceArea;

@@ -1,6 +1,23 @@
 import type { Knex } from 'knex';
 import type { RoadEdge } from './graph';
 
+/** A row of the roads table as the driver returns it (numerics may come back as strings). */
+interface RoadRow {
+  id: string | number;
+  source: string | number;
+  target: string | number;
+  name: RoadEdge['name'];
+  ref: RoadEdge['ref'];
+  class: RoadEdge['cls'];
+  speed_kmh: string | number;
+  oneway: boolean;
+  max_height_m: string | number | null;
+  max_weight_t: string | number | null;
+  no_trucks: boolean;
+  length_m: string | number;
+  geometry: string;
+}
+
 /** SQL the router reads: the road network as edges. */
 export function routingRepo(knex: Knex) {
   return {
@@ -9,7 +26,7 @@ export function routingRepo(knex: Knex) {
       const rows = await knex('roads')
         .select('id', 'source', 'target', 'name', 'ref', 'class', 'speed_kmh', 'oneway', 'max_height_m', 'max_weight_t', 'no_trucks', 'length_m', knex.raw('ST_AsGeoJSON(geom, 7) as geometry'))
         .orderBy('id');
-      return rows.map((r: Record<string, any>) => ({
+      return rows.map((r: RoadRow) => ({
         id: Number(r.id),
         source: Number(r.source),
         target: Number(r.target),

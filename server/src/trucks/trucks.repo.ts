@@ -38,6 +38,9 @@ const COLUMNS = [
 export function trucksRepo(knex: Knex) {
   const select = (db: Knex | Knex.Transaction = knex) => db('trucks').select(...COLUMNS, db.raw('ST_AsGeoJSON(destination) as destination'));
   return {
+    async checkpointExists(id: number | string): Promise<boolean> {
+      return Boolean(await knex('checkpoints').where({ id }).first('id'));
+    },
     async insert(trx: Knex.Transaction, t: {
       id: string; plate: string; driverName: string; driverPhone: string; originCity: string; fromHighRiskArea: boolean;
       destination: GeoJSON.Point; destinationAddress: string; expectedArrival: string; checkpointId: string | null;

@@ -83,7 +83,7 @@ export function trucksService(knex: Knex, deps: { limits: GeometryLimits; routin
     async report(body: unknown, actor: string) {
       const input = parseInput(TruckBody, body);
       const destination = parsePoint(input.destination, deps.limits);
-      if (input.checkpointId && !(await knex('checkpoints').where({ id: input.checkpointId }).first('id'))) throw notFound(`No checkpoint ${input.checkpointId}.`);
+      if (input.checkpointId && !(await repo.checkpointExists(input.checkpointId))) throw notFound(`No checkpoint ${input.checkpointId}.`);
       const planned = await plan(input.checkpointId, destination.coordinates as LonLat, input.truck);
       const id = crypto.randomUUID();
       await knex.transaction(async (trx) => {

@@ -164,6 +164,11 @@ export function zonesRepo(knex: Knex) {
       const n = await trx('zones').where({ id, version: expectedVersion }).update(update);
       return n === 1;
     },
+    /** How many zones there are, of any status. */
+    async count(): Promise<number> {
+      const row = await knex('zones').count<{ n: number }[]>({ n: '*' }).first();
+      return Number(row?.n ?? 0);
+    },
     /** Names the bulletin that published the zone (its version is the one the bulletin published). */
     async updateBulletin(trx: Knex.Transaction, id: string, bulletinId: number): Promise<void> {
       await trx('zones').where({ id }).update({ bulletin_id: bulletinId });
