@@ -129,7 +129,8 @@ export function capPolygon(ring: readonly (readonly number[])[]): string | null 
   if (points.length > 1 && points[0][0] === points.at(-1)![0] && points[0][1] === points.at(-1)![1]) points.pop();
   if (points.length < 3) return null;
   // CAP gives no winding; counter-clockwise exterior (RFC 7946 §3.1.6) is what every consumer reads.
-  if (twiceSignedArea(points) < 0) points.reverse();
+  // Reversed from its first vertex, so that the ring still starts where the record's does.
+  if (twiceSignedArea(points) < 0) points.push(...points.splice(1).reverse());
   if (twiceSignedArea(points) === 0) return null;
   points.push(points[0]);
   return points.map(([lon, lat]) => `${decimal(lat)},${decimal(lon)}`).join(' ');
