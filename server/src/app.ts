@@ -65,7 +65,8 @@ export function createApp(ctx: AppContext) {
   app.use(compression());
   app.use(cookieParser());
   app.use(corsPolicy(ctx.config.allowedOrigins));
-  app.use(sameOriginWrites(ctx.config.allowedOrigins));
+  // PUBLIC_URL is this service's own origin too, when a proxy in front of it rewrites Host.
+  app.use(sameOriginWrites([new URL(ctx.config.publicUrl).origin, ...ctx.config.allowedOrigins]));
   app.use(express.json({ limit: ctx.config.bodyLimit, type: ['application/json', 'application/geo+json'] }));
   app.use(loadSession(accountsRepo(ctx.db.knex)));
   if (ctx.config.logRequests) app.use((req, _res, next) => (console.log(req.method, req.originalUrl), next()));

@@ -20,12 +20,51 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** A size such as `2mb`, `16kb` or `500000` (bytes), in bytes (units of 1024, as body-parser reads them). */
+const byteSize = z.string().transform((s, ctx) => {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(s);
+  const bytes = m ? Math.floor(Number(m[1]) * UNIT_BYTES[(m[2] ?? 'b').toLowerCase()]) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    ctx.addIssue({ code: 'custom', message: 'expected a size such as 2mb, 512kb or 100000 (bytes)' });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
 const int = (def: number) => z.coerce.number().int().positive().default(def);
+
+/**
+ * The address the public reaches the service at. Every absolute link is built from it, never from
+ * the request's Host or X-Forwarded-* headers, which any client can set.
+ */
+const publicUrl = z.string().transform((s, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected an absolute http:// or https:// URL, e.g. https://map.example.org' });
+    return z.NEVER;
+  }
+  const problem =
+    url.protocol !== 'http:' && url.protocol !== 'https:' ? 'must be an http:// or https:// URL'
+    : url.username || url.password ? 'must not carry a user name or password'
+    : url.search || url.hash || s.includes('?') || s.includes('#') ? 'must not have a query or a fragment'
+    : null;
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }
+  // Without a trailing slash, so that links are `${publicUrl}/ogc/…`; a path prefix is kept.
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+});
 
 const schema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: publicUrl.optional(),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DATABASE_REPLICA_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
@@ -36,7 +75,7 @@ const schema = z.object({
   LOAD_DEMO_DATA: bool.prefault('true'),
   LOAD_DEMO_OUTBREAK: bool.prefault('true'),
   SESSION_TTL_HOURS: int(12),
-  BODY_LIMIT: z.string().default('2mb'),
+  BODY_LIMIT: byteSize.prefault('2mb'),
   MAX_ZONE_VERTICES: int(10000),
   MAX_JSON_DEPTH: int(16),
   MAX_FEATURES_PER_PAGE: int(1000),
@@ -44,6 +83,7 @@ const schema = z.object({
   ROUTE_MAX_SETTLED_NODES: int(2_000_000),
   STATEMENT_TIMEOUT_MS: int(15000),
   LOGIN_RATE_LIMIT_PER_15MIN: int(20),
+  LOGIN_FAILURES_PER_ACCOUNT_15MIN: int(10),
   ALLOWED_ORIGINS: z.string().default(''),
   TRUST_PROXY: z.string().default('loopback'),
   BASEMAP_TILES: z.string().default(''),
@@ -62,10 +102,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
   return {
     env: e.NODE_ENV,
+    /** NODE_ENV=production: no demo accounts, Secure cookies. */
+    production,
     port: e.PORT,
     host: e.HOST,
+    /** Base of every absolute link, without a trailing slash. @defaultValue `http://localhost:<PORT>` */
+    publicUrl,
+    /** Session cookies are marked Secure in production and whenever the public address is https. */
+    secureCookies: production || publicUrl.startsWith('https:'),
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL ?? null,
     replicaUrl: e.DATABASE_REPLICA_URL ?? null,
@@ -76,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     loadDemoData: e.LOAD_DEMO_DATA,
     loadDemoOutbreak: e.LOAD_DEMO_OUTBREAK,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    /** Largest request body, in bytes. @defaultValue 2 MiB */
     bodyLimit: e.BODY_LIMIT,
     limits: {
       maxZoneVertices: e.MAX_ZONE_VERTICES,
@@ -85,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       routeMaxSettledNodes: e.ROUTE_MAX_SETTLED_NODES,
       statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
       loginPer15Min: e.LOGIN_RATE_LIMIT_PER_15MIN,
+      loginFailuresPerAccount15Min: e.LOGIN_FAILURES_PER_ACCOUNT_15MIN,
     },
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     trustProxy: e.TRUST_PROXY,

@@ -11,22 +11,12 @@ const Format = z.literal('json').optional();
 const Limit = z.string().regex(/^\d{1,9}$/).transform(Number).pipe(z.number().int().min(1)).optional();
 const Offset = z.string().regex(/^\d{1,9}$/).transform(Number).optional();
 
-/** A host name, IPv4 or bracketed IPv6 address with an optional port: safe to put into links. */
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
-
 function format(req: Request): 'json' | null {
   const r = Format.safeParse(req.query.f);
   if (!r.success) {
     throw new AppError(OgcErrorCode.formatUnsupported, 400, 'f: only f=json is offered (GeoJSON for features).', { supported: ['json'] });
   }
   return r.data ?? null;
-}
-
-/** `protocol://host` of the request, for absolute links (honours X-Forwarded-* from trusted proxies). */
-function originOf(req: Request): string {
-  const host = req.host;
-  if (!host || !HOST.test(host)) throw new AppError(OgcErrorCode.hostInvalid, 400, 'The Host header is missing or malformed.');
-  return `${req.protocol}://${host}`;
 }
 
 function itemsQuery(req: Request, maxLimit: number, maxBboxAreaDeg2: number): ItemsQuery {
@@ -72,16 +62,16 @@ function sendPage(req: Request, res: Response, page: ItemsPage): void {
 export function ogcRoutes(ctx: AppContext): Router {
   const r = Router();
   const { maxFeaturesPerPage, maxBboxAreaDeg2 } = ctx.config.limits;
-  const svc = ogcService({ reader: ctx.db.reader, zones: () => ctx.services.public.zones(), serviceArea: ctx.config.serviceArea });
+  const svc = ogcService({ reader: ctx.db.reader, zones: () => ctx.services.public.zones(), serviceArea: ctx.config.serviceArea, publicUrl: ctx.config.publicUrl });
 
   r.get('/ogc', (req, res) => {
     format(req);
-    res.set('Cache-Control', 'public, max-age=300').json(svc.landing(originOf(req)));
+    res.set('Cache-Control', 'public, max-age=300').json(svc.landing());
   });
   r.get('/ogc/api', (req, res) => {
     format(req);
     res.set('Cache-Control', 'public, max-age=300');
-    res.type('application/vnd.oai.openapi+json;version=3.0').send(JSON.stringify(svc.openApi(originOf(req), maxFeaturesPerPage)));
+    res.type('application/vnd.oai.openapi+json;version=3.0').send(JSON.stringify(svc.openApi(maxFeaturesPerPage)));
   });
   r.get('/ogc/conformance', (req, res) => {
     format(req);
@@ -89,20 +79,20 @@ export function ogcRoutes(ctx: AppContext): Router {
   });
   r.get('/ogc/collections', (req, res) => {
     format(req);
-    res.set('Cache-Control', 'public, max-age=300').json(svc.collections(originOf(req)));
+    res.set('Cache-Control', 'public, max-age=300').json(svc.collections());
   });
   r.get('/ogc/collections/:collectionId', (req, res) => {
     format(req);
-    res.set('Cache-Control', 'public, max-age=300').json(svc.collection(originOf(req), req.params.collectionId));
+    res.set('Cache-Control', 'public, max-age=300').json(svc.collection(req.params.collectionId));
   });
   r.get('/ogc/collections/:collectionId/items', async (req, res) => {
     svc.knownCollection(req.params.collectionId);
     const q = itemsQuery(req, maxFeaturesPerPage, maxBboxAreaDeg2);
-    sendPage(req, res, await svc.items(originOf(req), req.params.collectionId, q));
+    sendPage(req, res, await svc.items(req.params.collectionId, q));
   });
   r.get('/ogc/collections/:collectionId/items/:featureId', async (req, res) => {
     format(req);
-    const feature = await svc.item(originOf(req), req.params.collectionId, req.params.featureId);
+    const feature = await svc.item(req.params.collectionId, req.params.featureId);
     res.set('Cache-Control', 'public, max-age=0, must-revalidate');
     res.type('application/geo+json').send(JSON.stringify(feature));
   });

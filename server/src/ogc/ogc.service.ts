@@ -28,7 +28,6 @@ export const OgcErrorCode = {
   formatUnsupported: 'format_unsupported',
   limitInvalid: 'limit_invalid',
   offsetInvalid: 'offset_invalid',
-  hostInvalid: 'host_invalid',
 } as const;
 
 /** The spec's example default page size (OGC 17-069r4, /req/core/fc-limit-definition). */
@@ -122,18 +121,21 @@ export interface OgcDeps {
   zones: () => Promise<PublicSnapshot>;
   /** Spatial extent advertised for every collection. */
   serviceArea: LonLatBox;
+  /** PUBLIC_URL, without a trailing slash: the base of every link. */
+  publicUrl: string;
 }
 
 /**
- * The OGC API – Features read side. `origin` is the request's `protocol://host`: every link is
- * absolute, as the spec asks, and built from the request so it works behind a proxy.
+ * The OGC API – Features read side. Every link is absolute, as the spec asks, and built from the
+ * configured PUBLIC_URL only: a link taken from the request's Host or X-Forwarded-Host would let
+ * any client put its own address into pages that caches share.
  */
 export function ogcService(deps: OgcDeps) {
   const repo = ogcRepo(deps.reader);
   const views = new WeakMap<PublicSnapshot, ZoneView>();
 
-  const root = (origin: string) => `${origin}/ogc`;
-  const collectionUrl = (origin: string, id: CollectionId) => `${root(origin)}/collections/${id}`;
+  const root = `${deps.publicUrl}/ogc`;
+  const collectionUrl = (id: CollectionId) => `${root}/collections/${id}`;
 
   const zoneView = (snap: PublicSnapshot): ZoneView => {
     let view = views.get(snap);
@@ -169,7 +171,7 @@ export function ogcService(deps: OgcDeps) {
     return hits.sort((a, b) => view.rank[a] - view.rank[b]);
   };
 
-  const pagingLinks = (origin: string, id: CollectionId, q: ItemsQuery, returned: number, matched: number) => {
+  const pagingLinks = (id: CollectionId, q: ItemsQuery, returned: number, matched: number) => {
     const url = (offset: number) => {
       const params = [
         ...(q.bbox ? [`bbox=${q.bbox.join(',')}`] : []),
@@ -177,11 +179,11 @@ export function ogcService(deps: OgcDeps) {
         ...(offset > 0 ? [`offset=${offset}`] : []),
         ...(q.format ? [`f=${q.format}`] : []),
       ];
-      return `${collectionUrl(origin, id)}/items?${params.join('&')}`;
+      return `${collectionUrl(id)}/items?${params.join('&')}`;
     };
     const links = [
       { href: url(q.offset), rel: 'self', type: GEOJSON, title: 'this page' },
-      { href: collectionUrl(origin, id), rel: 'collection', type: JSON_TYPE, title: COLLECTIONS[id].title },
+      { href: collectionUrl(id), rel: 'collection', type: JSON_TYPE, title: COLLECTIONS[id].title },
     ];
     if (q.offset + returned < matched) links.push({ href: url(q.offset + q.limit), rel: 'next', type: GEOJSON, title: 'next page' });
     if (q.offset > 0) links.push({ href: url(Math.max(0, q.offset - q.limit)), rel: 'prev', type: GEOJSON, title: 'previous page' });
@@ -196,10 +198,11 @@ export function ogcService(deps: OgcDeps) {
         `"features":[${features.join(',')}]}`,
     );
 
-  const zoneItems = async (origin: string, q: ItemsQuery): Promise<ItemsPage> => {
+  const zoneItems = async (q: ItemsQuery): Promise<ItemsPage> => {
     const snap = await deps.zones();
     const view = zoneView(snap);
-    const key = `${origin}\n${q.bbox?.join(',') ?? ''}\n${q.limit}\n${q.offset}\n${q.format ?? ''}`;
+    // The query alone is the key: links come from PUBLIC_URL, so no request header can add entries.
+    const key = `${q.bbox?.join(',') ?? ''}\n${q.limit}\n${q.offset}\n${q.format ?? ''}`;
     let page = view.pages.get(key);
     if (page) {
       // Least recently used goes first: re-inserting moves the page to the end of the Map's order.
@@ -210,7 +213,7 @@ export function ogcService(deps: OgcDeps) {
       const features = matches.slice(q.offset, q.offset + q.limit).map((i) => view.serialized[i]);
       // timeStamp is when this page was built: the page is served from cache only while the
       // snapshot it was built from is still the current map, so its content is unchanged since.
-      const json = itemsDocument(features, matches.length, pagingLinks(origin, 'zones', q, features.length, matches.length));
+      const json = itemsDocument(features, matches.length, pagingLinks('zones', q, features.length, matches.length));
       // Weak: the same snapshot and query give the same features, while timeStamp may differ.
       const etag = `W/"${crypto.createHash('sha1').update(snap.etag).update(key).digest('base64url')}"`;
       page = { json, etag, gzipped: null };
@@ -246,7 +249,7 @@ export function ogcService(deps: OgcDeps) {
   const pointFeature = (row: PointRow): string =>
     `{"type":"Feature","id":${JSON.stringify(row.id)},"geometry":${row.geometry},"properties":${JSON.stringify(pointProperties(row))}}`;
 
-  const collectionDocument = (origin: string, id: CollectionId) => ({
+  const collectionDocument = (id: CollectionId) => ({
     id,
     title: COLLECTIONS[id].title,
     description: COLLECTIONS[id].description,
@@ -254,8 +257,8 @@ export function ogcService(deps: OgcDeps) {
     crs: [CRS84],
     extent: { spatial: { bbox: [deps.serviceArea], crs: CRS84 } },
     links: [
-      { href: collectionUrl(origin, id), rel: 'self', type: JSON_TYPE, title: 'this collection' },
-      { href: `${collectionUrl(origin, id)}/items`, rel: 'items', type: GEOJSON, title: COLLECTIONS[id].title },
+      { href: collectionUrl(id), rel: 'self', type: JSON_TYPE, title: 'this collection' },
+      { href: `${collectionUrl(id)}/items`, rel: 'items', type: GEOJSON, title: COLLECTIONS[id].title },
     ],
   });
 
@@ -268,15 +271,15 @@ export function ogcService(deps: OgcDeps) {
     knownCollection,
 
     /** The landing page: what the API is and where its parts are. */
-    landing(origin: string) {
+    landing() {
       return {
         title: '聊城市疫情风险区域 Liaocheng epidemic risk zones',
         description: 'The public risk map of Liaocheng as OGC API – Features: zones in force, entry checkpoints and medical facilities.',
         links: [
-          { href: root(origin), rel: 'self', type: JSON_TYPE, title: 'this document' },
-          { href: `${root(origin)}/api`, rel: 'service-desc', type: OPENAPI, title: 'the API definition' },
-          { href: `${root(origin)}/conformance`, rel: 'conformance', type: JSON_TYPE, title: 'conformance classes implemented' },
-          { href: `${root(origin)}/collections`, rel: 'data', type: JSON_TYPE, title: 'the feature collections' },
+          { href: root, rel: 'self', type: JSON_TYPE, title: 'this document' },
+          { href: `${root}/api`, rel: 'service-desc', type: OPENAPI, title: 'the API definition' },
+          { href: `${root}/conformance`, rel: 'conformance', type: JSON_TYPE, title: 'conformance classes implemented' },
+          { href: `${root}/collections`, rel: 'data', type: JSON_TYPE, title: 'the feature collections' },
         ],
       };
     },
@@ -287,29 +290,29 @@ export function ogcService(deps: OgcDeps) {
     },
 
     /** Every collection with its extent and links. */
-    collections(origin: string) {
+    collections() {
       return {
-        links: [{ href: `${root(origin)}/collections`, rel: 'self', type: JSON_TYPE, title: 'this document' }],
-        collections: COLLECTION_IDS.map((id) => collectionDocument(origin, id)),
+        links: [{ href: `${root}/collections`, rel: 'self', type: JSON_TYPE, title: 'this document' }],
+        collections: COLLECTION_IDS.map((id) => collectionDocument(id)),
       };
     },
 
     /** One collection; 404 `collection_not_found` for an unknown id. */
-    collection(origin: string, id: string) {
-      return collectionDocument(origin, knownCollection(id));
+    collection(id: string) {
+      return collectionDocument(knownCollection(id));
     },
 
     /** One page of a collection's features with numberMatched, numberReturned and paging links. */
-    async items(origin: string, id: string, q: ItemsQuery): Promise<ItemsPage> {
+    async items(id: string, q: ItemsQuery): Promise<ItemsPage> {
       const collection = knownCollection(id);
-      if (collection === 'zones') return zoneItems(origin, q);
+      if (collection === 'zones') return zoneItems(q);
       const { matched, rows } = await repo.page(POINT_TABLES[collection], q.bbox, q.limit, q.offset);
-      const json = itemsDocument(rows.map(pointFeature), matched, pagingLinks(origin, collection, q, rows.length, matched));
+      const json = itemsDocument(rows.map(pointFeature), matched, pagingLinks(collection, q, rows.length, matched));
       return { json, etag: null, gzip: null, cache: 'table' };
     },
 
     /** One feature with links to itself and its collection; 404 `feature_not_found` when unknown. */
-    async item(origin: string, id: string, featureId: string) {
+    async item(id: string, featureId: string) {
       const collection = knownCollection(id);
       let feature: PublicZoneFeature | Record<string, unknown> | undefined;
       if (collection === 'zones') {
@@ -323,18 +326,18 @@ export function ogcService(deps: OgcDeps) {
       if (!feature) {
         throw new AppError(OgcErrorCode.featureNotFound, 404, `No feature ${JSON.stringify(featureId)} in ${collection}.`);
       }
-      const self = `${collectionUrl(origin, collection)}/items/${encodeURIComponent(featureId)}`;
+      const self = `${collectionUrl(collection)}/items/${encodeURIComponent(featureId)}`;
       return {
         ...feature,
         links: [
           { href: self, rel: 'self', type: GEOJSON, title: 'this feature' },
-          { href: collectionUrl(origin, collection), rel: 'collection', type: JSON_TYPE, title: COLLECTIONS[collection].title },
+          { href: collectionUrl(collection), rel: 'collection', type: JSON_TYPE, title: COLLECTIONS[collection].title },
         ],
       };
     },
 
     /** A compact OpenAPI 3.0 description of these endpoints (the landing page's service-desc). */
-    openApi(origin: string, maxLimit: number) {
+    openApi(maxLimit: number) {
       const json = { content: { [JSON_TYPE]: { schema: { type: 'object' } } } };
       const geojson = { content: { [GEOJSON]: { schema: { type: 'object' } } } };
       const error = { description: 'Error: { error: { code, message, details } }', ...json };
@@ -344,7 +347,7 @@ export function ogcService(deps: OgcDeps) {
       return {
         openapi: '3.0.3',
         info: { title: 'Liaocheng epidemic risk zones – OGC API Features', version: '1.0.0' },
-        servers: [{ url: root(origin) }],
+        servers: [{ url: root }],
         paths: {
           '/': { get: { summary: 'Landing page', parameters: [f], responses: { 200: { description: 'Landing page', ...json } } } },
           '/conformance': { get: { summary: 'Conformance classes', parameters: [f], responses: { 200: { description: 'Conformance', ...json } } } },
