@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import type { AppContext } from './context';
-import { errorHandler, unknownRoute } from './http';
+import { deferBody, errorHandler, unknownRoute } from './http';
 import { loadSession, sameOriginWrites } from './auth/auth.middleware';
 import { accountsRepo } from './accounts/accounts.repo';
 import { authRoutes } from './auth/auth.routes';
@@ -67,8 +67,10 @@ export function createApp(ctx: AppContext) {
   app.use(corsPolicy(ctx.config.allowedOrigins));
   // PUBLIC_URL is this service's own origin too, when a proxy in front of it rewrites Host.
   app.use(sameOriginWrites([new URL(ctx.config.publicUrl).origin, ...ctx.config.allowedOrigins]));
-  app.use(express.json({ limit: ctx.config.bodyLimit, type: ['application/json', 'application/geo+json'] }));
   app.use(loadSession(accountsRepo(ctx.db.knex)));
+  // Cheap refusals first: no body is read here. A route reads its body once it has matched and its
+  // guard has admitted the caller (requireRole; login reads its own after the address limit).
+  app.use(deferBody(ctx.config.bodyLimit));
   if (ctx.config.logRequests) app.use((req, _res, next) => (console.log(req.method, req.originalUrl), next()));
 
   app.use(healthRoutes(ctx));

@@ -1,4 +1,4 @@
-import type { Request, Response, NextFunction, RequestHandler } from 'express';
+import express, { type Request, type Response, type NextFunction, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode, translateDatabaseError, validationError } from './errors';
 import { GeometryInputError } from './geo/geojson';
@@ -11,6 +11,62 @@ export function parseInput<T extends z.ZodType>(schema: T, data: unknown): z.inf
   const first = issues[0];
   throw validationError(first ? `${first.path || 'body'}: ${first.message}` : 'Invalid input.', { issues });
 }
+
+/** Stable codes of the HTTP layer itself. */
+export const HttpErrorCode = {
+  unsupportedMediaType: 'unsupported_media_type',
+} as const;
+
+/** The media types a request body may have: JSON, and GeoJSON under its own type (RFC 7946). */
+export const BODY_TYPES = ['application/json', 'application/geo+json'];
+
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Reads this request's JSON body; set by {@link deferBody}, called by {@link readBody}. */
+    readBodyThen?: (next: NextFunction) => void;
+  }
+}
+
+const tooLarge = (limitBytes: number | undefined) =>
+  new AppError(ErrorCode.bodyTooLarge, 413, 'The request body is larger than allowed.', limitBytes === undefined ? undefined : { limitBytes });
+
+/**
+ * Gives each request a way to read its JSON body later, without reading it now. Bodies are read
+ * only inside a matched route, after its guard has admitted the caller (`requireRole`) or by the
+ * few open routes that take one (login): an unknown path, an anonymous write or a refused role
+ * costs no parsing, however large the body.
+ */
+export function deferBody(limitBytes: number): RequestHandler {
+  const parse = express.json({ limit: limitBytes, type: BODY_TYPES });
+  return (req, res, next) => {
+    req.readBodyThen = (then) => {
+      // req.is() is null when there is no body at all (no Content-Length, no Transfer-Encoding).
+      const type = METHODS_WITH_BODY.has(req.method) ? req.is(BODY_TYPES) : null;
+      if (type === null) return then();
+      if (type === false) {
+        return then(
+          new AppError(HttpErrorCode.unsupportedMediaType, 415, 'The request body must be JSON (application/json or application/geo+json).', {
+            accepted: BODY_TYPES,
+          }),
+        );
+      }
+      // body-parser refuses an announced length over the limit too, but only after reading the
+      // whole body off the connection; the announcement alone is enough to refuse it now.
+      const announced = Number(req.headers['content-length']);
+      if (announced > limitBytes) return then(tooLarge(limitBytes));
+      parse(req, res, then);
+    };
+    next();
+  };
+}
+
+/**
+ * Reads the JSON body now (413 beyond BODY_LIMIT, 400 when malformed, 415 when not JSON). Put it
+ * after the checks that need no body; `requireRole` runs it once it has admitted the caller.
+ */
+export const readBody: RequestHandler = (req, _res, next) => (req.readBodyThen ? req.readBodyThen(next) : next());
 
 /** Answers 404 JSON for any route the API does not know. */
 export const unknownRoute: RequestHandler = (req, _res, next) => {
@@ -39,10 +95,10 @@ export function errorHandler(log: (msg: string, err: unknown) => void) {
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof GeometryInputError) return new AppError(err.code, 400, err.message, err.details);
-  const e = err as { type?: string; status?: number; statusCode?: number; message?: string } | null;
+  const e = err as { type?: string; status?: number; statusCode?: number; message?: string; limit?: unknown } | null;
   // body-parser's own failures carry a `type`; they are the caller's fault, not ours.
   if (e && typeof e === 'object' && typeof e.type === 'string') {
-    if (e.type === 'entity.too.large') return new AppError(ErrorCode.bodyTooLarge, 413, 'The request body is larger than allowed.');
+    if (e.type === 'entity.too.large') return tooLarge(typeof e.limit === 'number' ? e.limit : undefined);
     if (e.type === 'entity.parse.failed') return new AppError(ErrorCode.badJson, 400, 'The request body is not valid JSON.');
     if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported')
       return new AppError('unsupported_encoding', 415, 'The request body encoding is not supported.');

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { AccountsRepo, Role } from '../accounts/accounts.repo';
 import { AppError, ErrorCode, forbidden, unauthenticated } from '../errors';
+import { readBody } from '../http';
 
 export const SESSION_COOKIE = 'sid';
 
@@ -38,14 +39,17 @@ export function loadSession(repo: AccountsRepo): RequestHandler {
   };
 }
 
-/** Lets the request through only for a logged-in user with one of `roles` (admin always passes). */
+/**
+ * Lets the request through only for a logged-in user with one of `roles` (admin always passes),
+ * and only then reads its JSON body: a refused caller's body is never parsed.
+ */
 export function requireRole(...roles: Role[]): RequestHandler {
-  const guard: RequestHandler = (req, _res, next) => {
+  const guard: RequestHandler = (req, res, next) => {
     if (!req.user) return next(unauthenticated('Log in first.'));
     if (req.user.role !== 'admin' && !roles.includes(req.user.role)) {
       return next(forbidden(`This needs the role ${roles.join(' or ')}.`));
     }
-    next();
+    readBody(req, res, next);
   };
   // Marked so that the route-table test can tell guarded routes from open ones.
   (guard as RequestHandler & { requiredRoles?: Role[] }).requiredRoles = roles;

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import { parseInput } from '../http';
+import { parseInput, readBody } from '../http';
 import { AppError, ErrorCode, unauthenticated } from '../errors';
 import { SESSION_COOKIE } from './auth.middleware';
 import type { AppContext } from '../context';
@@ -22,7 +22,7 @@ export function authRoutes(ctx: AppContext): Router {
     handler: (_req, _res, next) => next(new AppError(ErrorCode.rateLimited, 429, 'Too many login attempts; wait a few minutes.')),
   });
 
-  r.post('/api/auth/login', loginLimiter, async (req, res) => {
+  r.post('/api/auth/login', loginLimiter, readBody, async (req, res) => {
     const body = parseInput(LoginBody, req.body);
     const { token, user } = await ctx.services.auth.login(body.username, body.password);
     res.cookie(SESSION_COOKIE, token, {
