@@ -10,6 +10,7 @@ import { deferBody, errorHandler, unknownRoute } from './http';
 import { loadSession, sameOriginWrites } from './auth/auth.middleware';
 import { accountsRepo } from './accounts/accounts.repo';
 import { authRoutes } from './auth/auth.routes';
+import { accountsRoutes } from './accounts/accounts.routes';
 import { healthRoutes } from './health/health.routes';
 import { regionsRoutes } from './regions/regions.routes';
 import { facilitiesRoutes } from './facilities/facilities.routes';
@@ -75,6 +76,7 @@ export function createApp(ctx: AppContext) {
 
   app.use(healthRoutes(ctx));
   app.use(authRoutes(ctx));
+  app.use(accountsRoutes(ctx));
   app.use(regionsRoutes(ctx));
   app.use(facilitiesRoutes(ctx));
   app.use(checkpointsRoutes(ctx));

@@ -34,7 +34,9 @@ export async function startServer(config: Config, log: (line: string) => void = 
     if (config.loadDemoData && (await ctx.services.geodata.ensureLoaded())) log('Liaocheng geodata loaded');
     if (await ctx.services.accounts.ensureAdmin(config.adminPassword)) log('admin account created from ADMIN_PASSWORD');
     const demo = db.kind === 'pglite' && config.loadDemoData;
-    const demoAccounts = demo ? await ctx.services.accounts.resetDemoAccounts() : [];
+    // Demo accounts have well-known names and passwords printed to the log: never in production.
+    if (demo && config.production) log('demo accounts not created: NODE_ENV=production (create accounts with `npm run user -- add NAME --role ROLE`)');
+    const demoAccounts = demo && !config.production ? await ctx.services.accounts.resetDemoAccounts() : [];
     if (demo && config.loadDemoOutbreak && (await loadDemoOutbreak(ctx))) log('sample outbreak (demo data) loaded');
     const stopSchedule = config.expirySchedule ? ctx.services.expiry.schedule((err) => console.error('[expiry]', err)) : () => undefined;
 

@@ -32,6 +32,9 @@ describe.each(backends())('authentication and sessions on %s', (backend) => {
   beforeAll(async () => {
     server = await startTestServer(backend, {
       LOGIN_RATE_LIMIT_PER_15MIN: String(LOGIN_LIMIT),
+      // This file tests the per-address limit and guesses designer1's password often; the
+      // per-account limit has its own tests in accounts.test.ts.
+      LOGIN_FAILURES_PER_ACCOUNT_15MIN: '1000',
       SESSION_TTL_HOURS: String(TTL_HOURS),
       ALLOWED_ORIGINS: FRIENDLY_ORIGIN,
     });
@@ -97,6 +100,8 @@ describe.each(backends())('authentication and sessions on %s', (backend) => {
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
     expect(cookie).toMatch(/Path=\//);
+    // Plain HTTP, not in production, PUBLIC_URL http: a Secure cookie would not come back.
+    expect(cookie).not.toMatch(/;\s*Secure/i);
     const row = await server.db.knex('sessions').orderBy('created_at', 'desc').first(server.db.knex.raw('extract(epoch from expires_at - created_at) AS seconds'));
     expect(Math.round(Number(row.seconds))).toBe(TTL_HOURS * 3600);
   });

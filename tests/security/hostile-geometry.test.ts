@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends';
 import { Client, loginAs, startTestServer, type TestServer } from '../helpers/server';
 import { createApp } from '../../server/src/app';
-import { GEOMETRY_ERROR_CODES } from '../../server/src/geo/geojson-codes';
 import { routeTable, isWrite, type RouteEntry } from './route-table';
 import { inParallel } from './in-parallel';
 
@@ -68,6 +67,8 @@ const TABLES = ['zones', 'zone_history', 'zone_cases', 'cases', 'screenings', 'b
 const WITHOUT_GEOMETRY = new Set([
   'POST /api/auth/login',
   'POST /api/auth/logout',
+  'POST /api/auth/logout-all',
+  'POST /api/admin/accounts/:username/logout-all',
   'DELETE /api/zones/:id',
   'POST /api/zones/:id/lift',
   'POST /api/zones/:id/screenings',

@@ -51,6 +51,12 @@ export function accountsRepo(knex: Knex) {
     async deleteSession(tokenHash: string): Promise<void> {
       await knex('sessions').where({ token_hash: tokenHash }).delete();
     },
+    /** Ends every session of one account; returns how many there were. */
+    async deleteSessionsOf(trx: Knex | Knex.Transaction, accountId: number): Promise<number> {
+      // Counted from the returned rows: the embedded store's driver does not report a row count.
+      const rows = await trx('sessions').where({ account_id: accountId }).delete().returning('token_hash');
+      return rows.length;
+    },
     async deleteExpiredSessions(): Promise<number> {
       return knex('sessions').whereRaw('expires_at <= now()').delete();
     },

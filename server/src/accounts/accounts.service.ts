@@ -7,6 +7,11 @@ import { auditRepo } from '../audit/audit.repo';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,40}$/;
 
+/** Stable error codes of account management. */
+export const AccountErrorCode = {
+  accountNotFound: 'account_not_found',
+} as const;
+
 /** Account management: creation, the first admin, and the embedded demo accounts. */
 export function accountsService(knex: Knex) {
   const repo = accountsRepo(knex);
@@ -24,6 +29,19 @@ export function accountsService(knex: Knex) {
         const row = await repo.insert(trx, { username, passwordHash, role });
         await audit.record(trx, { actor, action: 'create', entity: 'account', entityId: String(row.id), after: { username, role } });
         return { id: row.id, username: row.username, role: row.role };
+      });
+    },
+    /**
+     * Ends every session of the account `username` (an admin's "log out everywhere" for a lost
+     * device or a leaving employee); 404 `account_not_found` for an unknown name.
+     */
+    async endSessions(username: string, actor: string): Promise<{ username: string; sessionsEnded: number }> {
+      const account = await repo.findByUsername(username);
+      if (!account) throw new AppError(AccountErrorCode.accountNotFound, 404, `No account ${JSON.stringify(username)}.`);
+      return knex.transaction(async (trx) => {
+        const sessionsEnded = await repo.deleteSessionsOf(trx, account.id);
+        await audit.record(trx, { actor, action: 'logout_all', entity: 'account', entityId: String(account.id), after: { username: account.username, sessionsEnded } });
+        return { username: account.username, sessionsEnded };
       });
     },
     /** On start: create `admin` with ADMIN_PASSWORD when no admin account exists yet. */

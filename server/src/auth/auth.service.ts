@@ -2,12 +2,14 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { hash, verify } from '@node-rs/argon2';
 import { accountsRepo } from '../accounts/accounts.repo';
+import { auditRepo } from '../audit/audit.repo';
 import { AppError, ErrorCode } from '../errors';
 import { hashToken, type SessionUser } from './auth.middleware';
 
 /** Login and logout. */
 export function authService(knex: Knex, sessionTtlHours: number) {
   const repo = accountsRepo(knex);
+  const audit = auditRepo(knex);
   // Verifying against a throwaway hash when the name is unknown keeps the answer time the same,
   // so response timing does not tell whether an account exists.
   const dummyHash = hash(crypto.randomBytes(16).toString('hex'));
@@ -24,6 +26,14 @@ export function authService(knex: Knex, sessionTtlHours: number) {
     },
     async logout(tokenHash: string): Promise<void> {
       await repo.deleteSession(tokenHash);
+    },
+    /** Ends every session of `user`, this one included ("log out everywhere"); returns how many. */
+    async logoutEverywhere(user: SessionUser): Promise<number> {
+      return knex.transaction(async (trx) => {
+        const sessionsEnded = await repo.deleteSessionsOf(trx, user.id);
+        await audit.record(trx, { actor: user.username, action: 'logout_all', entity: 'account', entityId: String(user.id), after: { sessionsEnded } });
+        return sessionsEnded;
+      });
     },
   };
 }
