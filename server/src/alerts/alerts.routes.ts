@@ -6,20 +6,12 @@ import { alertsService } from './alerts.service';
 const ATOM = 'application/atom+xml';
 const CAP = 'application/cap+xml';
 
-/**
- * Where the documents say the service is: the configured public address, never the request's Host
- * header (anyone can send any Host, and an alert once fetched is cached for good).
- */
-function publicBaseUrl(ctx: AppContext): string {
-  const settings: Record<string, unknown> = ctx.config;
-  const configured = typeof settings.publicUrl === 'string' ? settings.publicUrl.trim() : '';
-  return configured || `http://localhost:${ctx.config.port}`;
-}
-
 /** Alerts and feeds built from the public record (CAP 1.2, Atom). */
 export function alertsRoutes(ctx: AppContext): Router {
   const r = Router();
-  const svc = alertsService(ctx.db.knex, { baseUrl: publicBaseUrl(ctx) });
+  // Links from the configured public address (PUBLIC_URL, else http://localhost:PORT), never from
+  // the request's Host header: anyone can send any Host, and an alert once fetched is kept for good.
+  const svc = alertsService(ctx.db.knex, { baseUrl: ctx.config.publicUrl });
 
   /** A feed changes only when the record grows: its ETag names the newest publication. */
   const sendFeed = async (req: Request, res: Response, build: () => Promise<string>) => {
