@@ -15,6 +15,14 @@ export function casesRepo(knex: Knex) {
         .returning('id');
       return Number(row.id);
     },
+    /** The published (or lifted) zones containing a place. */
+    async zonesContaining(db: Knex | Knex.Transaction, location: GeoJSON.Point): Promise<string[]> {
+      const rows = await db('zones')
+        .whereIn('status', ['published', 'lifted'])
+        .andWhereRaw('geom && ST_GeomFromGeoJSON(?) AND ST_Intersects(geom, ST_GeomFromGeoJSON(?))', [JSON.stringify(location), JSON.stringify(location)])
+        .select('id');
+      return rows.map((r: { id: string }) => r.id);
+    },
     /** Links a new case to every zone containing it; returns those zones. */
     async linkToZones(trx: Knex.Transaction, caseId: number) {
       const res = await trx.raw(

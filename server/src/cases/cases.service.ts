@@ -29,19 +29,19 @@ export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry:
       const input = parseInput(CaseBody, body);
       const location = parsePoint(input.location, deps.limits);
       const reportedOn = input.reportedOn ?? todayInShanghai();
-      // What the case means is decided by each zone's state on the report date before this case
-      // (not today's: a case reported late may fall in a zone that has since stepped down).
-      const { statuses } = await deps.expiry.evaluate(reportedOn);
       const today = todayInShanghai();
       // The case, its zones' new state and the publication of what the public sees change, all in
       // one transaction: the public map is never behind a recorded case.
-      const { caseId, zones, run } = await knex.transaction(async (trx) => {
+      const { caseId, zones, run, statuses } = await knex.transaction(async (trx) => {
         await deps.expiry.lock(trx);
+        // What the case means is decided by each zone's state on the report date before this case
+        // (not today's: a case reported late may fall in a zone that has since stepped down).
+        const { statuses } = await deps.expiry.evaluateFor(reportedOn, trx, await repo.zonesContaining(trx, location));
         const caseId = await repo.insert(trx, { reportedOn, note: input.note, amongIsolated: input.amongIsolated, createdBy: actor, location });
         const zones = await repo.linkToZones(trx, caseId);
         await audit.record(trx, { actor, action: 'create', entity: 'case', entityId: String(caseId), after: { reportedOn, amongIsolated: input.amongIsolated, location } });
         const run = zones.length ? await deps.expiry.applyIn(trx, today, 'expiry', { zoneIds: zones.map((z: { id: string }) => z.id) }) : null;
-        return { caseId, zones, run };
+        return { caseId, zones, run, statuses };
       });
       if (run) await deps.afterPublish(run.published);
       const effects = zones.flatMap((z: { id: string; name: string; edition: EditionId }) => {

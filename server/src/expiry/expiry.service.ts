@@ -1,13 +1,20 @@
 import type { Knex } from 'knex';
 import { Cron } from 'croner';
 import { evaluateZones, type ZoneFacts, type ZoneStatusAsOf, type Transition } from './engine';
-import { expiryRepo, type ZoneFactsRow } from './expiry.repo';
+import { expiryRepo, type EvaluationScope, type ZoneFactsRow } from './expiry.repo';
+import { EDITIONS } from './editions';
 import { zonesRepo } from '../zones/zones.repo';
 import { auditRepo } from '../audit/audit.repo';
 import { accountsRepo } from '../accounts/accounts.repo';
 import { todayInShanghai } from '../shared/dates';
 import type { EditionId } from './editions';
 import type { PrimaryPublication, Published, PublicationsService } from '../publications/publications.service';
+
+/** The editions whose zones wait for the other zones of their county, and which kinds wait. */
+const COUNTY_CASCADE = {
+  editions: Object.values(EDITIONS).filter((e) => e.countyCascade).map((e) => e.id as string),
+  kinds: [...new Set(Object.values(EDITIONS).flatMap((e) => (e.countyCascade ? e.rules.filter((r) => r.waitsForCountyZones).map((r) => r.from) : [])))] as string[],
+};
 
 /** Turns the stored facts of a zone into the engine's input. */
 export function toZoneFacts(row: ZoneFactsRow): ZoneFacts {
@@ -46,9 +53,15 @@ export function expiryService(
 
   return {
     /** Evaluates every published or lifted zone as of the end of `asOf`, writing nothing. */
-    async evaluate(asOf: string, db: Knex | Knex.Transaction = knex, counties?: (string | null)[] | null): Promise<{ rows: ZoneFactsRow[]; statuses: Map<string, ZoneStatusAsOf> }> {
-      const rows = await repo.loadFacts(db, asOf, counties);
+    async evaluate(asOf: string, db: Knex | Knex.Transaction = knex, scope?: EvaluationScope | null): Promise<{ rows: ZoneFactsRow[]; statuses: Map<string, ZoneStatusAsOf> }> {
+      const rows = await repo.loadFacts(db, asOf, scope);
       return { rows, statuses: evaluateZones(rows.map(toZoneFacts), asOf) };
+    },
+
+    /** Evaluates some zones (and whatever their state depends on) as of the end of `asOf`, writing nothing. */
+    async evaluateFor(asOf: string, db: Knex | Knex.Transaction, zoneIds: string[]) {
+      if (zoneIds.length === 0) return { rows: [] as ZoneFactsRow[], statuses: new Map<string, ZoneStatusAsOf>() };
+      return this.evaluate(asOf, db, await repo.scopeOf(db, zoneIds, COUNTY_CASCADE));
     },
 
     /**
@@ -80,15 +93,18 @@ export function expiryService(
     async applyIn(trx: Knex.Transaction, asOf: string, actor: string, scope?: { zoneIds: string[] }, primary?: PrimaryPublication): Promise<ExpiryRunResult> {
       const result: ExpiryRunResult = { asOf, evaluated: 0, transitions: [], revised: [], published: [] };
       const today = todayInShanghai();
-      const counties = scope ? await repo.countiesOf(trx, scope.zoneIds) : null;
-      const { rows, statuses } = await this.evaluate(asOf, trx, counties);
+      const evaluationScope = scope ? await repo.scopeOf(trx, scope.zoneIds, COUNTY_CASCADE) : null;
+      const { rows, statuses } = await this.evaluate(asOf, trx, evaluationScope);
       result.evaluated = rows.length;
+      // Known transitions are skipped here rather than re-inserted one by one (the unique index
+      // would make each a no-op, at the price of a round trip per zone and transition).
+      const known = await repo.recordedTransitions(trx, evaluationScope ? rows.map((r) => r.id) : null);
       for (const row of rows) {
         const st = statuses.get(row.id);
         if (!st) continue;
         let version = row.version;
         for (const t of st.transitions) {
-          if (t.rule.startsWith('manual/')) continue;
+          if (t.rule.startsWith('manual/') || known.has(`${row.id}|${t.rule}|${t.effectiveOn}`)) continue;
           const recorded = await zones.addHistory(trx, {
             zoneId: row.id,
             version,

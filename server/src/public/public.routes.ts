@@ -52,7 +52,7 @@ export function publicRoutes(ctx: AppContext): Router {
     if (/\bgzip\b/.test(req.get('accept-encoding') ?? '')) {
       res.set('Content-Encoding', 'gzip').end(await snap.gzip());
     } else {
-      res.end(snap.json);
+      res.end(snap.json());
     }
   });
   r.get('/api/public/lookup', async (req, res) => {

@@ -19,7 +19,11 @@ export interface PublicSnapshot {
   /** The last publication the map includes (0: none yet). */
   publication: number;
   features: PublicZoneFeature[];
-  json: Buffer;
+  /**
+   * The map's GeoJSON bytes, written on first use and then kept: lookups, tiles and routes need
+   * only the features and the index, so a publication does not wait for megabytes of JSON.
+   */
+  json(): Buffer;
   /** Compressed on first use, off the main thread (zlib's thread pool), then kept. */
   gzip(): Promise<Buffer>;
   etag: string;
@@ -148,7 +152,9 @@ export function renderEntries(day: string, publication: number, entries: (ZoneEn
 }
 
 function render(day: string, publication: number, parts: { props: PublicZoneProps; json: string; geometry: GeoJSON.MultiPolygon; bbox: number[] }[]): PublicSnapshot {
-  const json = Buffer.from(`{"type":"FeatureCollection","asOf":${JSON.stringify(day)},"publication":${publication},"features":[${parts.map((p) => p.json).join(',')}]}`);
+  let bytes: Buffer | null = null;
+  const json = () =>
+    (bytes ??= Buffer.from(`{"type":"FeatureCollection","asOf":${JSON.stringify(day)},"publication":${publication},"features":[${parts.map((p) => p.json).join(',')}]}`));
   let index: Flatbush | null = null;
   if (parts.length) {
     index = new Flatbush(parts.length);
@@ -165,7 +171,7 @@ function render(day: string, publication: number, parts: { props: PublicZoneProp
     // repetitive coordinate digits.
     gzip: () =>
       (gzip ??= new Promise<Buffer>((resolve, reject) =>
-        zlib.gzip(json, { level: json.length > 1_000_000 ? 1 : 6 }, (err, out) => (err ? reject(err) : resolve(out))),
+        zlib.gzip(json(), { level: json().length > 1_000_000 ? 1 : 6 }, (err, out) => (err ? reject(err) : resolve(out))),
       )),
     // The same record and the same day always give the same bytes, so they name the version.
     etag: `"r${publication}-${day}"`,

@@ -91,7 +91,8 @@ export function zonesService(
     return [{ code: ZoneErrors.sealedNotNested, message: 'This sealed zone is not inside a controlled or precaution zone; such zones normally lie inside one.' }];
   };
   const statusToday = async (ids?: string[]) => {
-    const { statuses } = await deps.expiry.evaluate(todayInShanghai());
+    // One zone's state needs its own facts (and, for a cascading zone, its county's), not every zone's.
+    const { statuses } = ids ? await deps.expiry.evaluateFor(todayInShanghai(), knex, ids) : await deps.expiry.evaluate(todayInShanghai());
     return ids ? new Map(ids.map((id) => [id, statuses.get(id) ?? null])) : statuses;
   };
   const load = async (id: string, db: Knex | Knex.Transaction = knex, forUpdate = false) => {
