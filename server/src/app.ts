@@ -27,6 +27,7 @@ import { tilesRoutes } from './tiles/tiles.routes';
 import { trucksRoutes } from './trucks/trucks.routes';
 import { dashboardRoutes } from './dashboard/dashboard.routes';
 import { alertsRoutes } from './alerts/alerts.routes';
+import { webhooksRoutes } from './webhooks/webhooks.routes';
 
 const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client/dist');
 
@@ -90,6 +91,7 @@ export function createApp(ctx: AppContext) {
   app.use(ogcRoutes(ctx));
   app.use(tilesRoutes(ctx));
   app.use(alertsRoutes(ctx));
+  app.use(webhooksRoutes(ctx));
   app.use(trucksRoutes(ctx));
   app.use(dashboardRoutes(ctx));
   app.use(['/api', '/ogc', '/tiles'], unknownRoute);
