@@ -42,6 +42,7 @@ const PUBLIC_READS = new Set([
   'GET /ogc/collections/:collectionId',
   'GET /ogc/collections/:collectionId/items',
   'GET /ogc/collections/:collectionId/items/:featureId',
+  'GET /tiles/zones.json',
   'GET /tiles/zones/:z/:x/:y.mvt',
   'GET /cap/feed.atom',
   'GET /cap/:number.xml',

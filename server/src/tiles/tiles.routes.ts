@@ -1,20 +1,42 @@
 import { Router } from 'express';
 import type { AppContext } from '../context';
-import { parseTileCoordinates, tilesService } from './tiles.service';
+import { parseTileCoordinates, tilesService, zonesTileJson } from './tiles.service';
 
 /** MIME type of Mapbox Vector Tiles (IANA). */
 const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
 
-/** GET /tiles/zones/{z}/{x}/{y}.mvt: the zones in force as vector tiles (layer `zones`). */
+/** A tile addressed by the publication it shows never changes. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Anything else is revalidated on every use, like the GeoJSON map, so a publication shows at once. */
+const REVALIDATE = 'public, max-age=0, must-revalidate';
+
+/**
+ * GET /tiles/zones.json: the TileJSON 3.0.0 of the zones tiles, its tile URL naming the current
+ * publication. GET /tiles/zones/{z}/{x}/{y}.mvt[?v=N]: the zones in force as vector tiles (layer
+ * `zones`); cached for good when `v` is the publication the tile shows.
+ */
 export function tilesRoutes(ctx: AppContext): Router {
   const r = Router();
   const svc = tilesService({ db: ctx.db, zones: () => ctx.services.public.zones() });
+  r.get('/tiles/zones.json', async (req, res) => {
+    const { publication } = await ctx.services.public.zones();
+    const etag = `"tilejson-${publication}"`;
+    res.set('ETag', etag);
+    res.set('Cache-Control', REVALIDATE);
+    if (req.get('if-none-match') === etag) {
+      res.status(304).end();
+      return;
+    }
+    // Links from PUBLIC_URL only: Host and X-Forwarded-* are the client's to set.
+    res.json(zonesTileJson(publication, { publicUrl: ctx.config.publicUrl, serviceArea: ctx.config.serviceArea }));
+  });
   r.get('/tiles/zones/:z/:x/:y.mvt', async (req, res) => {
     const coords = parseTileCoordinates(req.params.z, req.params.x, req.params.y);
     const tile = await svc.tile(coords, req.get('if-none-match'));
-    // Like the GeoJSON map: revalidated on every use, so a publication shows at once.
     res.set('ETag', tile.etag);
-    res.set('Cache-Control', 'public, max-age=0, must-revalidate');
+    // A `v` from another process that is ahead of this one, or an old one, gets the short cache:
+    // only bytes that really are publication v's may be kept for a year.
+    res.set('Cache-Control', req.query.v === String(tile.publication) ? IMMUTABLE : REVALIDATE);
     res.set('Vary', 'Accept-Encoding');
     if (tile.notModified) {
       res.status(304).end();

@@ -32,6 +32,8 @@ export interface TileCoordinates {
 export interface ZonesTile {
   /** Weak: the same tile is sent gzipped or not. */
   etag: string;
+  /** The last publication the tile shows: the `v` of the current tile URLs. */
+  publication: number;
   /** Mapbox Vector Tile bytes; empty when no zone reaches the tile. */
   mvt: Buffer;
   /** The gzip bytes, computed once per cached tile. */
@@ -205,16 +207,18 @@ export function tilesService(deps: TilesDeps) {
      * The tile at `coords` of the zones in force, or only its ETag when `ifNoneMatch` names it
      * (the 304 path builds nothing).
      */
-    async tile(coords: TileCoordinates, ifNoneMatch?: string): Promise<{ notModified: true; etag: string } | ({ notModified: false } & ZonesTile)> {
+    async tile(coords: TileCoordinates, ifNoneMatch?: string): Promise<{ notModified: true; etag: string; publication: number } | ({ notModified: false } & ZonesTile)> {
       const snapshot = await deps.zones();
       const key = `${coords.z}/${coords.x}/${coords.y}`;
       const etag = `W/"${crypto.createHash('sha1').update(snapshot.etag).update(key).digest('base64url')}"`;
-      if (ifNoneMatch && matchesEtag(ifNoneMatch, etag)) return { notModified: true, etag };
+      const publication = snapshot.publication;
+      if (ifNoneMatch && matchesEtag(ifNoneMatch, etag)) return { notModified: true, etag, publication };
       const entry = forSnapshot(snapshot);
       const tile = await tileAt(entry, key, coords);
       return {
         notModified: false,
         etag,
+        publication,
         mvt: tile.mvt,
         gzip: () => {
           if (!tile.gzipped) {
@@ -225,6 +229,50 @@ export function tilesService(deps: TilesDeps) {
         },
       };
     },
+  };
+}
+
+/** What the tiles carry in layer {@link ZONES_LAYER}: TileJSON `vector_layers` fields (name → description). */
+export const ZONE_TILE_FIELDS = {
+  id: 'String: the zone id (a UUID; MVT feature ids are integers, so it travels as a property)',
+  kind: 'String: sealed, controlled or precaution',
+  name: 'String: the zone name as published',
+  nextChangeOn: 'String: the expected change date (YYYY-MM-DD, Asia/Shanghai); absent when none is foreseen',
+} as const;
+
+/** Lowest zoom served: the whole service area fits one tile at zoom 0. */
+export const MIN_TILE_ZOOM = 0;
+
+/** Settings the TileJSON is built from. */
+export interface TileJsonOptions {
+  /** Base of every absolute link (`PUBLIC_URL`), without a trailing slash. */
+  publicUrl: string;
+  /** The configured service area, minLon,minLat,maxLon,maxLat. */
+  serviceArea: [number, number, number, number];
+}
+
+/**
+ * The TileJSON 3.0.0 document of the zones tiles (github.com/mapbox/tilejson-spec, 3.0.0). Its tile
+ * URL names the publication the map shows (`?v=N`): a new publication gives new URLs, so a tile
+ * fetched under a `v` never changes and may be cached for good.
+ */
+export function zonesTileJson(publication: number, opts: TileJsonOptions) {
+  const [minLon, minLat, maxLon, maxLat] = opts.serviceArea;
+  return {
+    tilejson: '3.0.0',
+    name: 'zones',
+    description: 'Epidemic risk zones in force in Liaocheng, as the public record publishes them.',
+    version: '1.0.0',
+    scheme: 'xyz',
+    tiles: [`${opts.publicUrl}/tiles/zones/{z}/{x}/{y}.mvt?v=${publication}`],
+    minzoom: MIN_TILE_ZOOM,
+    maxzoom: MAX_TILE_ZOOM,
+    bounds: [minLon, minLat, maxLon, maxLat],
+    // The middle of the service area, at the zoom where a county fills a screen.
+    center: [(minLon + maxLon) / 2, (minLat + maxLat) / 2, 9],
+    vector_layers: [{ id: ZONES_LAYER, description: 'Zones in force', minzoom: MIN_TILE_ZOOM, maxzoom: MAX_TILE_ZOOM, fields: { ...ZONE_TILE_FIELDS } }],
+    /** Not TileJSON: the publication the tile URLs name (clients MUST ignore unknown keys). */
+    publication,
   };
 }
 
