@@ -61,10 +61,12 @@ describe.each(backends())('OGC API Features on %s', (backend) => {
     expect((await anon.get(pathOf(linkOf(r.body, 'service-desc')!))).body.openapi).toMatch(/^3\.0/);
   });
 
-  it('declares exactly the core and GeoJSON conformance classes', async () => {
+  it('declares the core, GeoJSON, CRS, filter and CQL2 classes it implements', async () => {
     const r = await anon.get('/ogc/conformance');
     expect(r.status).toBe(200);
-    expect([...r.body.conformsTo].sort()).toEqual([CORE, GEOJSON].sort());
+    expect(r.body.conformsTo).toEqual(expect.arrayContaining([CORE, GEOJSON, 'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs']));
+    expect(r.body.conformsTo).toContain('http://www.opengis.net/spec/cql2/1.0/conf/cql2-text');
+    expect(r.body.conformsTo).not.toContain('http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html');
   });
 
   it('lists zones, checkpoints and facilities with the service area as extent in CRS84', async () => {
@@ -73,7 +75,8 @@ describe.each(backends())('OGC API Features on %s', (backend) => {
     expect(r.body.collections.map((c: any) => c.id)).toEqual(['zones', 'checkpoints', 'facilities']);
     for (const c of r.body.collections) {
       expect(c.extent.spatial).toEqual({ bbox: [[115.2, 35.6, 116.9, 37.1]], crs: CRS84 });
-      expect(c.crs).toEqual([CRS84]);
+      expect(c.crs[0]).toBe(CRS84);
+      expect(c.storageCrs).toBe(CRS84);
       expect(c.links.find((l: any) => l.rel === 'items')).toMatchObject({
         href: `${PUBLIC_URL}/ogc/collections/${c.id}/items`,
         type: 'application/geo+json',
@@ -175,14 +178,14 @@ describe.each(backends())('OGC API Features on %s', (backend) => {
     expect((await anon.get('/ogc/collections/zones/items?offset=-1')).body.error.code).toBe('offset_invalid');
   });
 
-  it('honours f=json, refuses other formats and ignores unknown parameters', async () => {
+  it('honours f=json, refuses other formats and unknown parameters', async () => {
     expect((await anon.get('/ogc/collections?f=json')).status).toBe(200);
     const html = await anon.get('/ogc/collections/zones/items?f=html');
     expect(html.status).toBe(400);
     expect(html.body.error.code).toBe('format_unsupported');
     const extra = await anon.get('/ogc/collections/facilities/items?limit=1&colour=red');
-    expect(extra.status).toBe(200);
-    expect(extra.body.numberReturned).toBe(1);
+    expect(extra.status).toBe(400);
+    expect(extra.body.error).toMatchObject({ code: 'query_parameter_unknown', details: { parameter: 'colour' } });
   });
 
   it('answers an unknown feature with 404 feature_not_found', async () => {

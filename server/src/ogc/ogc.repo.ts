@@ -47,6 +47,26 @@ export function ogcRepo(knex: Knex) {
       return { matched: Number((count as { n: number | string } | undefined)?.n ?? 0), rows: rows as PointRow[] };
     },
 
+    /** Every row of a point layer (in the bbox), for filters and sort keys evaluated in memory. */
+    async all(layer: PointTable, bbox: LonLatBox | null): Promise<PointRow[]> {
+      return (await inBox(select(layer), bbox).orderBy('id')) as PointRow[];
+    },
+
+    /** The first day of the record of publications (Asia/Shanghai), or null before the first one. */
+    async firstPublicationDay(): Promise<string | null> {
+      const row = await knex('publications').first(knex.raw("to_char(min(??), 'YYYY-MM-DD') as day", ['published_on']));
+      return (row as { day: string | null } | undefined)?.day ?? null;
+    },
+
+    /** The days in from..to (inclusive) on which something was published: the only days the map changes. */
+    async publicationDays(from: string, to: string): Promise<string[]> {
+      const rows = await knex('publications')
+        .distinct(knex.raw("to_char(??, 'YYYY-MM-DD') as day", ['published_on']))
+        .whereBetween('published_on', [from, to])
+        .orderBy('day');
+      return (rows as { day: string }[]).map((r) => r.day);
+    },
+
     /** One row by id, or undefined. */
     async get(layer: PointTable, id: string): Promise<PointRow | undefined> {
       return (await select(layer).where('id', id).first()) as PointRow | undefined;

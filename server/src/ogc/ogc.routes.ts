@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { parseBbox } from '../geo/geojson';
-import { DEFAULT_LIMIT, OgcErrorCode, ogcService, type ItemsPage, type ItemsQuery } from './ogc.service';
+import { ALLOWED, bboxToLonLat, checkParams, parseCrs, parseDatetime, parseFilter, parseProperties, parseSortby } from './ogc.params';
+import { DEFAULT_LIMIT, OgcErrorCode, QUERYABLES, RETURNABLES, SCHEMA_JSON, SORTABLES, ogcService, type CollectionId, type ItemsPage, type ItemsQuery } from './ogc.service';
 
-// Unknown query parameters are ignored, as OGC 17-069r4 permits; only the ones this API reads are
-// validated. With the 'simple' query parser a repeated parameter arrives as an array and is refused.
+// A query parameter the OpenAPI document does not name is refused with 400 (OGC 17-069r4
+// /req/core/query-param-unknown), and so is one given twice (the 'simple' query parser makes it an array).
 const Format = z.literal('json').optional();
 const Limit = z.string().regex(/^\d{1,9}$/).transform(Number).pipe(z.number().int().min(1)).optional();
 const Offset = z.string().regex(/^\d{1,9}$/).transform(Number).optional();
@@ -19,13 +20,23 @@ function format(req: Request): 'json' | null {
   return r.data ?? null;
 }
 
-function itemsQuery(req: Request, maxLimit: number, maxBboxAreaDeg2: number): ItemsQuery {
+function itemsQuery(req: Request, collection: CollectionId, maxLimit: number, maxBboxAreaDeg2: number): ItemsQuery {
+  checkParams(req.query, ALLOWED.items);
+  const q = req.query as Record<string, string | undefined>;
+  const bboxCrs = parseCrs(q['bbox-crs'], 'bbox-crs');
   const limit = Limit.safeParse(req.query.limit);
   if (!limit.success) throw new AppError(OgcErrorCode.limitInvalid, 400, 'limit must be a whole number of at least 1.', { maximum: maxLimit });
   const offset = Offset.safeParse(req.query.offset);
   if (!offset.success) throw new AppError(OgcErrorCode.offsetInvalid, 400, 'offset must be a whole number of at least 0.');
   return {
-    bbox: parseBbox(req.query.bbox, maxBboxAreaDeg2),
+    bbox: parseBbox(bboxToLonLat(q.bbox, bboxCrs), maxBboxAreaDeg2),
+    bboxCrs,
+    datetime: parseDatetime(q.datetime),
+    properties: parseProperties(q.properties, RETURNABLES[collection]),
+    sortby: parseSortby(q.sortby, SORTABLES(collection)),
+    filter: parseFilter(q, QUERYABLES[collection]),
+    filterParams: (['filter', 'filter-lang', 'filter-crs'] as const).filter((k) => q[k] !== undefined).map((k) => [k, q[k]!]),
+    crs: parseCrs(q.crs, 'crs'),
     // A limit above the maximum is served at the maximum, not refused (/req/core/fc-limit-response-1).
     limit: Math.min(limit.data ?? DEFAULT_LIMIT, maxLimit),
     offset: offset.data ?? 0,
@@ -33,8 +44,9 @@ function itemsQuery(req: Request, maxLimit: number, maxBboxAreaDeg2: number): It
   };
 }
 
-function sendPage(req: Request, res: Response, page: ItemsPage): void {
+function sendPage(req: Request, res: Response, page: ItemsPage, crs: string): void {
   res.type('application/geo+json');
+  res.set('Content-Crs', `<${crs}>`);
   if (page.cache === 'table') {
     res.set('Cache-Control', 'public, max-age=60');
     res.end(page.json);
@@ -62,37 +74,58 @@ function sendPage(req: Request, res: Response, page: ItemsPage): void {
 export function ogcRoutes(ctx: AppContext): Router {
   const r = Router();
   const { maxFeaturesPerPage, maxBboxAreaDeg2 } = ctx.config.limits;
-  const svc = ogcService({ reader: ctx.db.reader, zones: () => ctx.services.public.zones(), serviceArea: ctx.config.serviceArea, publicUrl: ctx.config.publicUrl });
+  const svc = ogcService({
+    reader: ctx.db.reader,
+    zones: () => ctx.services.public.zones(),
+    zonesOn: (day) => ctx.services.public.zones(day),
+    serviceArea: ctx.config.serviceArea,
+    publicUrl: ctx.config.publicUrl,
+  });
 
   r.get('/ogc', (req, res) => {
+    checkParams(req.query, ALLOWED.meta);
     format(req);
     res.set('Cache-Control', 'public, max-age=300').json(svc.landing());
   });
   r.get('/ogc/api', (req, res) => {
+    checkParams(req.query, ALLOWED.meta);
     format(req);
     res.set('Cache-Control', 'public, max-age=300');
     res.type('application/vnd.oai.openapi+json;version=3.0').send(JSON.stringify(svc.openApi(maxFeaturesPerPage)));
   });
   r.get('/ogc/conformance', (req, res) => {
+    checkParams(req.query, ALLOWED.meta);
     format(req);
     res.set('Cache-Control', 'public, max-age=300').json(svc.conformance());
   });
   r.get('/ogc/collections', (req, res) => {
+    checkParams(req.query, ALLOWED.meta);
     format(req);
     res.set('Cache-Control', 'public, max-age=300').json(svc.collections());
   });
   r.get('/ogc/collections/:collectionId', (req, res) => {
+    checkParams(req.query, ALLOWED.meta);
     format(req);
     res.set('Cache-Control', 'public, max-age=300').json(svc.collection(req.params.collectionId));
   });
+  r.get('/ogc/collections/:collectionId/queryables', (req, res) => {
+    checkParams(req.query, ALLOWED.meta);
+    format(req);
+    res.set('Cache-Control', 'public, max-age=300').type(SCHEMA_JSON).send(JSON.stringify(svc.queryables(req.params.collectionId)));
+  });
   r.get('/ogc/collections/:collectionId/items', async (req, res) => {
-    svc.knownCollection(req.params.collectionId);
-    const q = itemsQuery(req, maxFeaturesPerPage, maxBboxAreaDeg2);
-    sendPage(req, res, await svc.items(req.params.collectionId, q));
+    const collection = svc.knownCollection(req.params.collectionId);
+    const q = itemsQuery(req, collection, maxFeaturesPerPage, maxBboxAreaDeg2);
+    sendPage(req, res, await svc.items(collection, q), q.crs);
   });
   r.get('/ogc/collections/:collectionId/items/:featureId', async (req, res) => {
+    const collection = svc.knownCollection(req.params.collectionId);
+    checkParams(req.query, ALLOWED.item);
     format(req);
-    const feature = await svc.item(req.params.collectionId, req.params.featureId);
+    const q = req.query as Record<string, string | undefined>;
+    const crs = parseCrs(q.crs, 'crs');
+    const feature = await svc.item(collection, req.params.featureId, { crs, properties: parseProperties(q.properties, RETURNABLES[collection]) });
+    res.set('Content-Crs', `<${crs}>`);
     res.set('Cache-Control', 'public, max-age=0, must-revalidate');
     res.type('application/geo+json').send(JSON.stringify(feature));
   });

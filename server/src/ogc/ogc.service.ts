@@ -6,20 +6,65 @@
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import type { Knex } from 'knex';
+import type * as GeoJSON from 'geojson';
 import { bboxPolygon, booleanIntersects } from '@turf/turf';
 import { AppError } from '../errors';
 import type { LonLatBox } from '../geo/geojson';
 import type { PublicSnapshot, PublicZoneFeature } from '../public/public.service';
+import { addDays, todayInShanghai } from '../shared/dates';
+import { evaluate, type Cql2Expr, type QueryableType } from './cql2';
+import { CRS, CRS_LIST, boundedDays, isLatLon, type CrsUri, type DayRange, type SortKey } from './ogc.params';
 import { CHECKPOINTS_TABLE, FACILITIES_TABLE, ogcRepo, type PointRow, type PointTable } from './ogc.repo';
 
-/** The conformance classes this API implements, and only those. */
+/**
+ * The conformance classes this API implements, and only those: Part 1 Core and GeoJSON, Part 2
+ * (crs, bbox-crs), Part 3 (queryables, filter on items) with CQL2 text and JSON, Basic CQL2,
+ * LIKE/BETWEEN/IN, S_INTERSECTS on every geometry type, and all the T_ functions.
+ * `properties` and `sortby` are offered too (they are in the OpenAPI document), but their parts
+ * are still drafts with no stable conformance URI, so none is declared for them.
+ */
 export const OGC_CONFORMANCE_CLASSES = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+  'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter',
+  'http://www.opengis.net/spec/cql2/1.0/conf/cql2-text',
+  'http://www.opengis.net/spec/cql2/1.0/conf/cql2-json',
+  'http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2',
+  'http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators',
+  'http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions',
+  'http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus',
+  'http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions',
 ] as const;
 
-/** WGS84 longitude/latitude, the only CRS of Part 1. */
-export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
+/** WGS84 longitude/latitude, the default CRS. */
+export const CRS84 = CRS.crs84;
+
+/** What can be filtered and sorted on, per collection (GET …/queryables). */
+export const QUERYABLES: Record<CollectionId, Record<string, QueryableType>> = {
+  zones: {
+    id: 'string', kind: 'string', name: 'string', status: 'string', designatedOn: 'date', publishedAt: 'date-time',
+    lastCaseOn: 'date', caseFreeDays: 'integer', nextChangeOn: 'date', nextKind: 'string', liftsNext: 'boolean',
+    waitingFor: 'string', edition: 'string', sample: 'boolean', publication: 'integer', geometry: 'geometry',
+  },
+  checkpoints: { id: 'string', name: 'string', road: 'string', direction: 'string', sample: 'boolean', geometry: 'geometry' },
+  facilities: {
+    id: 'string', kind: 'string', name: 'string', address: 'string', phone: 'string', beds: 'integer', rooms: 'integer',
+    approximate: 'boolean', placement: 'string', sample: 'boolean', note: 'string', source: 'string', geometry: 'geometry',
+  },
+};
+
+const GEOMETRY_FORMAT: Record<CollectionId, string> = { zones: 'geometry-multipolygon', checkpoints: 'geometry-point', facilities: 'geometry-point' };
+
+/** The properties `properties=` may name: the queryables but the geometry, and the zones' measures. */
+export const RETURNABLES: Record<CollectionId, readonly string[]> = {
+  zones: [...Object.keys(QUERYABLES.zones).filter((k) => k !== 'geometry'), 'measures'],
+  checkpoints: Object.keys(QUERYABLES.checkpoints).filter((k) => k !== 'geometry'),
+  facilities: Object.keys(QUERYABLES.facilities).filter((k) => k !== 'geometry'),
+};
+export const SORTABLES = (id: CollectionId) => Object.keys(QUERYABLES[id]).filter((k) => k !== 'geometry');
 
 /** Stable error codes of the OGC endpoints (bbox errors keep the codes of geo/geojson-codes). */
 export const OgcErrorCode = {
@@ -36,6 +81,8 @@ export const DEFAULT_LIMIT = 10;
 const GEOJSON = 'application/geo+json';
 const JSON_TYPE = 'application/json';
 const OPENAPI = 'application/vnd.oai.openapi+json;version=3.0';
+/** The media type of a queryables document (OGC API – Features Part 3). */
+export const SCHEMA_JSON = 'application/schema+json';
 
 /** Collection ids, in the order the collections are listed. */
 export const COLLECTION_IDS = ['zones', 'checkpoints', 'facilities'] as const;
@@ -67,8 +114,22 @@ const POINT_TABLES: Record<Exclude<CollectionId, 'zones'>, PointTable> = {
 
 /** The parsed query of an items request. */
 export interface ItemsQuery {
-  /** Only features intersecting this box; null for all. */
+  /** Only features intersecting this box (lon/lat, whatever bbox-crs it came in); null for all. */
   bbox: LonLatBox | null;
+  /** bbox-crs as given, repeated in the links. @defaultValue CRS84 */
+  bboxCrs: CrsUri;
+  /** The zones in force on these days; ignored on collections without time (/req/core/fc-time-response C). */
+  datetime: DayRange | null;
+  /** Properties to return; null for all. */
+  properties: string[] | null;
+  /** Sort keys; features are in id order without them, and after them as the last key. */
+  sortby: SortKey[];
+  /** A parsed CQL2 filter, evaluated in memory. */
+  filter: Cql2Expr | null;
+  /** The filter parameters as given (filter, filter-lang, filter-crs), repeated in the links. */
+  filterParams: [string, string][];
+  /** The CRS of the response's coordinates. @defaultValue CRS84 */
+  crs: CrsUri;
   /** Page size, already capped at the configured maximum. */
   limit: number;
   /** Features skipped before the page. @defaultValue 0 */
@@ -123,6 +184,46 @@ export interface OgcDeps {
   serviceArea: LonLatBox;
   /** PUBLIC_URL, without a trailing slash: the base of every link. */
   publicUrl: string;
+  /** The map as published at the end of a day; today's map for today or no day. */
+  zonesOn?: (day: string) => Promise<PublicSnapshot>;
+}
+
+/** A feature in a collection's own terms, before the query's properties and CRS are applied. */
+interface PlainFeature {
+  id: string;
+  properties: Record<string, unknown>;
+  geometry: GeoJSON.Geometry;
+}
+
+const swapAxes = (g: GeoJSON.Geometry): GeoJSON.Geometry => {
+  const sw = (c: unknown): unknown =>
+    typeof (c as number[])[0] === 'number' ? [(c as number[])[1], (c as number[])[0], ...(c as number[]).slice(2)] : (c as unknown[]).map(sw);
+  if (g.type === 'GeometryCollection') return { ...g, geometries: g.geometries.map(swapAxes) };
+  return { ...g, coordinates: sw(g.coordinates) } as GeoJSON.Geometry;
+};
+
+/** Sorts by the keys (nulls last, as PostgreSQL sorts ascending), then by id so pages are stable. */
+function sortFeatures<T>(items: T[], featureOf: (item: T) => PlainFeature, keys: SortKey[]): T[] {
+  const cmp = (a: unknown, b: unknown): number => {
+    if (a === b) return 0;
+    if (a === null || a === undefined) return 1;
+    if (b === null || b === undefined) return -1;
+    if (typeof a === 'number' && typeof b === 'number') return a - b;
+    if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+    return compareIds(String(a), String(b));
+  };
+  return [...items].sort((xi, yi) => {
+    const x = featureOf(xi);
+    const y = featureOf(yi);
+    for (const k of keys) {
+      const a = x.properties[k.name];
+      const b = y.properties[k.name];
+      const nullish = a === null || a === undefined || b === null || b === undefined;
+      const c = cmp(a, b);
+      if (c !== 0) return k.descending && !nullish ? -c : c;
+    }
+    return compareIds(x.id, y.id);
+  });
 }
 
 /**
@@ -159,7 +260,8 @@ export function ogcService(deps: OgcDeps) {
   /** Snapshot indices of the zones intersecting `bbox`, in id order. */
   const zonesIn = (snap: PublicSnapshot, view: ZoneView, bbox: LonLatBox | null): number[] => {
     if (!bbox) return view.byId;
-    if (!snap.index) return [];
+    // A union over an interval's days has no index; it is read through once.
+    if (!snap.index) return view.byId.filter((i) => booleanIntersects(bboxPolygon(bbox), snap.features[i]));
     const [minLon, minLat, maxLon, maxLat] = bbox;
     const box = bboxPolygon(bbox);
     // The index answers with bounding-box overlaps; a zone whose box lies inside the query box
@@ -173,13 +275,21 @@ export function ogcService(deps: OgcDeps) {
 
   const pagingLinks = (id: CollectionId, q: ItemsQuery, returned: number, matched: number) => {
     const url = (offset: number) => {
-      const params = [
-        ...(q.bbox ? [`bbox=${q.bbox.join(',')}`] : []),
-        `limit=${q.limit}`,
-        ...(offset > 0 ? [`offset=${offset}`] : []),
-        ...(q.format ? [`f=${q.format}`] : []),
-      ];
-      return `${collectionUrl(id)}/items?${params.join('&')}`;
+      const params = new URLSearchParams();
+      if (q.bbox) {
+        const b = isLatLon(q.bboxCrs) ? [q.bbox[1], q.bbox[0], q.bbox[3], q.bbox[2]] : q.bbox;
+        params.set('bbox', b.join(','));
+        if (q.bboxCrs !== CRS.crs84) params.set('bbox-crs', q.bboxCrs);
+      }
+      if (q.datetime) params.set('datetime', q.datetime.text);
+      for (const [k, v] of q.filterParams) params.set(k, v);
+      if (q.properties) params.set('properties', q.properties.join(','));
+      if (q.sortby.length) params.set('sortby', q.sortby.map((k) => `${k.descending ? '-' : '+'}${k.name}`).join(','));
+      if (q.crs !== CRS.crs84) params.set('crs', q.crs);
+      params.set('limit', String(q.limit));
+      if (offset > 0) params.set('offset', String(offset));
+      if (q.format) params.set('f', q.format);
+      return `${collectionUrl(id)}/items?${params.toString()}`;
     };
     const links = [
       { href: url(q.offset), rel: 'self', type: GEOJSON, title: 'this page' },
@@ -198,19 +308,64 @@ export function ogcService(deps: OgcDeps) {
         `"features":[${features.join(',')}]}`,
     );
 
+  /** A feature with the query's properties and CRS, serialized. */
+  const featureJson = (f: PlainFeature, q: Pick<ItemsQuery, 'properties' | 'crs'>): string => {
+    const properties = q.properties ? Object.fromEntries(q.properties.filter((k) => k in f.properties).map((k) => [k, f.properties[k]])) : f.properties;
+    return JSON.stringify({ ...f, geometry: isLatLon(q.crs) ? swapAxes(f.geometry) : f.geometry, properties });
+  };
+  const plainQuery = (q: ItemsQuery) => !q.properties && q.crs === CRS.crs84;
+
+  const EMPTY: PublicSnapshot = { asOf: '', publication: 0, features: [], json: () => Buffer.from(''), gzip: async () => Buffer.from(''), etag: '"empty"', index: null };
+  const unions = new Map<string, PublicSnapshot>();
+
+  /**
+   * The zones a `datetime` asks for, answered from the record of publications: for an instant,
+   * the map as published at the end of its Asia/Shanghai day (today's map for today); for an
+   * interval, every zone in force on any of its days, each with its state on the last of them.
+   * The map changes only on days with a publication, so only those days and the interval's ends
+   * are read. Days after today have no map yet and add nothing.
+   */
+  const zonesFor = async (range: DayRange | null): Promise<PublicSnapshot> => {
+    if (!range) return deps.zones();
+    const today = todayInShanghai();
+    const zonesOn = deps.zonesOn ?? (() => deps.zones());
+    if (range.from !== null && range.from === range.to) return range.from > today ? EMPTY : zonesOn(range.from);
+    const days = boundedDays(range, range.from ? null : await repo.firstPublicationDay(), today);
+    if (!days) return EMPTY;
+    const changed = days.from < days.to ? await repo.publicationDays(addDays(days.from, 1), days.to) : [];
+    const snaps = [];
+    for (const day of [days.from, ...changed.filter((d) => d < days.to), ...(days.to > days.from ? [days.to] : [])]) snaps.push(await zonesOn(day));
+    const key = snaps.map((x) => x.etag).join('|');
+    let union = unions.get(key);
+    if (!union) {
+      const latest = new Map<string, PublicZoneFeature>();
+      for (const snap of snaps) for (const f of snap.features) latest.set(f.id, f);
+      const features = [...latest.values()];
+      union = { ...EMPTY, asOf: days.to, features, etag: `"u${crypto.createHash('sha1').update(key).digest('base64url')}"` };
+      unions.set(key, union);
+      while (unions.size > 16) unions.delete(unions.keys().next().value!);
+    }
+    return union;
+  };
+
   const zoneItems = async (q: ItemsQuery): Promise<ItemsPage> => {
-    const snap = await deps.zones();
+    const snap = await zonesFor(q.datetime);
     const view = zoneView(snap);
-    // The query alone is the key: links come from PUBLIC_URL, so no request header can add entries.
-    const key = `${q.bbox?.join(',') ?? ''}\n${q.limit}\n${q.offset}\n${q.format ?? ''}`;
+    // The query alone is the key (its canonical self link): links come from PUBLIC_URL, so no
+    // request header can add entries.
+    const key = pagingLinks('zones', q, 0, 0)[0].href;
     let page = view.pages.get(key);
     if (page) {
       // Least recently used goes first: re-inserting moves the page to the end of the Map's order.
       view.pages.delete(key);
       view.pages.set(key, page);
     } else {
-      const matches = zonesIn(snap, view, q.bbox);
-      const features = matches.slice(q.offset, q.offset + q.limit).map((i) => view.serialized[i]);
+      let matches = zonesIn(snap, view, q.bbox);
+      const featureAt = (i: number) => snap.features[i] as unknown as PlainFeature;
+      if (q.filter) matches = matches.filter((i) => evaluate(q.filter!, featureAt(i)) === true);
+      if (q.sortby.length) matches = sortFeatures(matches, featureAt, q.sortby);
+      const pageOf = matches.slice(q.offset, q.offset + q.limit);
+      const features = plainQuery(q) ? pageOf.map((i) => view.serialized[i]) : pageOf.map((i) => featureJson(featureAt(i), q));
       // timeStamp is when this page was built: the page is served from cache only while the
       // snapshot it was built from is still the current map, so its content is unchanged since.
       const json = itemsDocument(features, matches.length, pagingLinks('zones', q, features.length, matches.length));
@@ -248,17 +403,45 @@ export function ogcService(deps: OgcDeps) {
   // ST_AsGeoJSON already returns JSON text; in a page it is spliced in rather than parsed and re-encoded.
   const pointFeature = (row: PointRow): string =>
     `{"type":"Feature","id":${JSON.stringify(row.id)},"geometry":${row.geometry},"properties":${JSON.stringify(pointProperties(row))}}`;
+  const plainPoint = (row: PointRow): PlainFeature => ({ id: row.id, geometry: JSON.parse(row.geometry), properties: pointProperties(row) });
+
+  const pointItems = async (collection: Exclude<CollectionId, 'zones'>, q: ItemsQuery): Promise<ItemsPage> => {
+    const layer = POINT_TABLES[collection];
+    let matched: number;
+    let features: string[];
+    if (!q.filter && !q.sortby.length) {
+      const page = await repo.page(layer, q.bbox, q.limit, q.offset);
+      matched = page.matched;
+      features = page.rows.map((row) => (plainQuery(q) ? pointFeature(row) : featureJson(plainPoint(row), q)));
+    } else {
+      // Filters and sort keys are evaluated in memory, as for the zones: the point layers are a few
+      // hundred rows, and a filter then never comes near SQL.
+      let all = (await repo.all(layer, q.bbox)).map(plainPoint);
+      if (q.filter) all = all.filter((f) => evaluate(q.filter!, f) === true);
+      if (q.sortby.length) all = sortFeatures(all, (f) => f, q.sortby);
+      matched = all.length;
+      features = all.slice(q.offset, q.offset + q.limit).map((f) => featureJson(f, q));
+    }
+    const json = itemsDocument(features, matched, pagingLinks(collection, q, features.length, matched));
+    return { json, etag: null, gzip: null, cache: 'table' };
+  };
 
   const collectionDocument = (id: CollectionId) => ({
     id,
     title: COLLECTIONS[id].title,
     description: COLLECTIONS[id].description,
     itemType: 'feature',
-    crs: [CRS84],
-    extent: { spatial: { bbox: [deps.serviceArea], crs: CRS84 } },
+    crs: [...CRS_LIST],
+    storageCrs: CRS84,
+    extent: {
+      spatial: { bbox: [deps.serviceArea], crs: CRS84 },
+      // The zones have a time: the days of the record (open ends: from the first publication to now).
+      ...(id === 'zones' ? { temporal: { interval: [[null, null]], trs: 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian' } } : {}),
+    },
     links: [
       { href: collectionUrl(id), rel: 'self', type: JSON_TYPE, title: 'this collection' },
       { href: `${collectionUrl(id)}/items`, rel: 'items', type: GEOJSON, title: COLLECTIONS[id].title },
+      { href: `${collectionUrl(id)}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: SCHEMA_JSON, title: 'the properties a filter may use' },
     ],
   });
 
@@ -297,6 +480,27 @@ export function ogcService(deps: OgcDeps) {
       };
     },
 
+    /** The queryables of a collection as a JSON Schema (Part 3, /req/queryables/get-queryables-response). */
+    queryables(id: string) {
+      const collection = knownCollection(id);
+      const schemaOf = (type: QueryableType) =>
+        type === 'geometry'
+          ? { format: GEOMETRY_FORMAT[collection], 'x-ogc-role': 'primary-geometry' }
+          : type === 'date' || type === 'date-time'
+            ? { type: 'string', format: type }
+            : { type };
+      return {
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        $id: `${collectionUrl(collection)}/queryables`,
+        type: 'object',
+        title: COLLECTIONS[collection].title,
+        properties: Object.fromEntries(
+          Object.entries(QUERYABLES[collection]).map(([name, type]) => [name, { title: name, ...schemaOf(type), ...(name === 'id' ? { 'x-ogc-role': 'id' } : {}) }]),
+        ),
+        additionalProperties: false,
+      };
+    },
+
     /** One collection; 404 `collection_not_found` for an unknown id. */
     collection(id: string) {
       return collectionDocument(knownCollection(id));
@@ -306,29 +510,28 @@ export function ogcService(deps: OgcDeps) {
     async items(id: string, q: ItemsQuery): Promise<ItemsPage> {
       const collection = knownCollection(id);
       if (collection === 'zones') return zoneItems(q);
-      const { matched, rows } = await repo.page(POINT_TABLES[collection], q.bbox, q.limit, q.offset);
-      const json = itemsDocument(rows.map(pointFeature), matched, pagingLinks(collection, q, rows.length, matched));
-      return { json, etag: null, gzip: null, cache: 'table' };
+      return pointItems(collection, q);
     },
 
     /** One feature with links to itself and its collection; 404 `feature_not_found` when unknown. */
-    async item(id: string, featureId: string) {
+    async item(id: string, featureId: string, q: Pick<ItemsQuery, 'properties' | 'crs'> = { properties: null, crs: CRS.crs84 }) {
       const collection = knownCollection(id);
-      let feature: PublicZoneFeature | Record<string, unknown> | undefined;
+      let feature: PublicZoneFeature | PlainFeature | undefined;
       if (collection === 'zones') {
         const snap = await deps.zones();
         const i = zoneView(snap).indexOfId.get(featureId);
         feature = i === undefined ? undefined : snap.features[i];
       } else {
         const row = await repo.get(POINT_TABLES[collection], featureId);
-        feature = row && { type: 'Feature', id: row.id, geometry: JSON.parse(row.geometry), properties: pointProperties(row) };
+        feature = row && { type: 'Feature', ...plainPoint(row) };
       }
       if (!feature) {
         throw new AppError(OgcErrorCode.featureNotFound, 404, `No feature ${JSON.stringify(featureId)} in ${collection}.`);
       }
       const self = `${collectionUrl(collection)}/items/${encodeURIComponent(featureId)}`;
+      const shown = JSON.parse(featureJson(feature as unknown as PlainFeature, q)) as Record<string, unknown>;
       return {
-        ...feature,
+        ...shown,
         links: [
           { href: self, rel: 'self', type: GEOJSON, title: 'this feature' },
           { href: collectionUrl(collection), rel: 'collection', type: JSON_TYPE, title: COLLECTIONS[collection].title },
@@ -344,16 +547,20 @@ export function ogcService(deps: OgcDeps) {
       const f = { name: 'f', in: 'query', required: false, schema: { type: 'string', enum: ['json'] } };
       const collectionId = { name: 'collectionId', in: 'path', required: true, schema: { type: 'string', enum: [...COLLECTION_IDS] } };
       const featureId = { name: 'featureId', in: 'path', required: true, schema: { type: 'string' } };
+      const crsParam = (name: string, description: string) => ({ name, in: 'query', required: false, description, schema: { type: 'string', format: 'uri', enum: [...CRS_LIST], default: CRS84 } });
+      const crs = crsParam('crs', 'CRS of the response; EPSG:4326 and EPSG:4490 are latitude first. The answer names it in Content-Crs.');
+      const properties = { name: 'properties', in: 'query', required: false, style: 'form', explode: false, description: 'Only these properties are returned.', schema: { type: 'array', items: { type: 'string' } } };
+      const text = (name: string, description: string, extra: object = {}) => ({ name, in: 'query', required: false, description, schema: { type: 'string', ...extra } });
       return {
         openapi: '3.0.3',
         info: { title: 'Liaocheng epidemic risk zones – OGC API Features', version: '1.0.0' },
         servers: [{ url: root }],
         paths: {
-          '/': { get: { summary: 'Landing page', parameters: [f], responses: { 200: { description: 'Landing page', ...json } } } },
-          '/conformance': { get: { summary: 'Conformance classes', parameters: [f], responses: { 200: { description: 'Conformance', ...json } } } },
-          '/collections': { get: { summary: 'Feature collections', parameters: [f], responses: { 200: { description: 'Collections', ...json } } } },
+          '/': { get: { summary: 'Landing page', parameters: [f], responses: { 200: { description: 'Landing page', ...json }, 400: error } } },
+          '/conformance': { get: { summary: 'Conformance classes', parameters: [f], responses: { 200: { description: 'Conformance', ...json }, 400: error } } },
+          '/collections': { get: { summary: 'Feature collections', parameters: [f], responses: { 200: { description: 'Collections', ...json }, 400: error } } },
           '/collections/{collectionId}': {
-            get: { summary: 'One collection', parameters: [collectionId, f], responses: { 200: { description: 'Collection', ...json }, 404: error } },
+            get: { summary: 'One collection', parameters: [collectionId, f], responses: { 200: { description: 'Collection', ...json }, 400: error, 404: error } },
           },
           '/collections/{collectionId}/items': {
             get: {
@@ -363,13 +570,32 @@ export function ogcService(deps: OgcDeps) {
                 { name: 'bbox', in: 'query', required: false, style: 'form', explode: false, schema: { type: 'array', minItems: 4, maxItems: 6, items: { type: 'number' } } },
                 { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: maxLimit, default: DEFAULT_LIMIT } },
                 { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 0 } },
+                crsParam('bbox-crs', 'CRS of bbox; EPSG:4326 and EPSG:4490 take latitude first.'),
+                text(
+                  'datetime',
+                  'Zones: the zones in force as published on the Asia/Shanghai day of an instant, or on any day of an interval a/b (open ends .. ; at most 366 days). ' +
+                    'Checkpoints and facilities have no time: every feature matches (/req/core/fc-time-response C).',
+                ),
+                text('filter', 'A CQL2 filter on the queryables of the collection.'),
+                text('filter-lang', 'The encoding of filter.', { enum: ['cql2-text', 'cql2-json'], default: 'cql2-text' }),
+                crsParam('filter-crs', 'CRS of the geometry literals of filter.'),
+                properties,
+                text('sortby', 'Comma-separated properties, each with + (ascending, the default) or -; features are in id order after them.'),
+                crs,
                 f,
               ],
               responses: { 200: { description: 'Features', ...geojson }, 400: error, 404: error },
             },
           },
           '/collections/{collectionId}/items/{featureId}': {
-            get: { summary: 'One feature', parameters: [collectionId, featureId, f], responses: { 200: { description: 'Feature', ...geojson }, 404: error } },
+            get: { summary: 'One feature', parameters: [collectionId, featureId, crs, properties, f], responses: { 200: { description: 'Feature', ...geojson }, 400: error, 404: error } },
+          },
+          '/collections/{collectionId}/queryables': {
+            get: {
+              summary: 'The properties a filter may use, as JSON Schema',
+              parameters: [collectionId, f],
+              responses: { 200: { description: 'Queryables', content: { [SCHEMA_JSON]: { schema: { type: 'object' } } } }, 404: error },
+            },
           },
         },
       };
