@@ -4,7 +4,7 @@
 // with the service's error shape; nothing is read from the request but the query string.
 
 import { AppError } from '../errors';
-import { fromDayNumber, isIsoDate, todayInShanghai, toDayNumber } from '../shared/dates';
+import { isIsoDate, todayInShanghai, toDayNumber } from '../shared/dates';
 import { parseCql2Json, parseCql2Text, type Cql2Expr, type QueryableType } from './cql2';
 
 /** Stable codes of refused query parameters. */
@@ -123,7 +123,7 @@ export function boundedDays(range: DayRange, firstDay: string | null, today: str
       to,
     });
   }
-  return { from: fromDayNumber(toDayNumber(from)), to };
+  return { from, to };
 }
 
 /** `properties=a,b`: the properties to return, each a known one; null when absent. */
