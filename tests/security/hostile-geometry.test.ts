@@ -58,7 +58,7 @@ const circle = (n: number) => {
 const deeplyNested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
 /** Every table a write path could leave a trace in. */
-const TABLES = ['zones', 'zone_history', 'zone_cases', 'cases', 'screenings', 'bulletins', 'bulletin_zones', 'checkpoints', 'facilities', 'trucks', 'truck_events', 'audit_log'];
+const TABLES = ['zones', 'zone_history', 'zone_cases', 'cases', 'screenings', 'bulletins', 'bulletin_zones', 'checkpoints', 'facilities', 'trucks', 'truck_events', 'audit_log', 'webhook_subscriptions'];
 
 /**
  * Write routes that take no geometry. Every other write route must appear in the geometry paths
@@ -79,6 +79,7 @@ const WITHOUT_GEOMETRY = new Set([
   'DELETE /api/checkpoints/:id',
   'POST /api/trucks/:id/events',
   'POST /api/trucks/:id/route',
+  'DELETE /api/admin/webhooks/:id',
 ]);
 
 describe.each(backends())('hostile geometry on every write path on %s', (backend) => {
@@ -139,6 +140,9 @@ describe.each(backends())('hostile geometry on every write path on %s', (backend
         send: (g) =>
           coordinator.post('/api/trucks', `{"plate":"鲁P12345","driverName":"测试","driverPhone":"13800000000","originCity":"济南","expectedArrival":"2022-11-20T08:00:00+08:00","destination":${g}}`),
       },
+      // A webhook's area: a polygon, or a point with a radius.
+      { route: 'POST /api/admin/webhooks', target: 'zone', send: (g) => admin.post('/api/admin/webhooks', `{"url":"https://hooks.example.org/h","area":{"polygon":${g}}}`) },
+      { route: 'POST /api/admin/webhooks', target: 'point', send: (g) => admin.post('/api/admin/webhooks', `{"url":"https://hooks.example.org/h","area":{"point":${g},"radiusMeters":100}}`) },
       {
         route: 'POST /api/zones/import',
         target: 'zone',
