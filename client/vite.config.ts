@@ -23,6 +23,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 1600,
   },
   server: {
+    // The client imports the vocabularies it shares with the server from ../contract.
+    fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
     proxy: {
       '/api': { target: apiTarget, changeOrigin: false },
       '/tiles': { target: apiTarget, changeOrigin: false },

@@ -11,12 +11,13 @@ import type {
   Polygon,
 } from 'geojson';
 
-export type ZoneKind = 'sealed' | 'controlled' | 'precaution';
+import type { HistoryAction, PublicationKind, ZoneKind } from '../../../contract/vocabulary';
 
+// The vocabularies come from the contract the server uses too (contract/vocabulary.ts).
+export type { AuditAction, EditionId, HistoryAction, PublicationKind, Role, ZoneKind, ZoneStatus } from '../../../contract/vocabulary';
 /** Strictest first: the order used in lists, legends and lookups. */
-export const ZONE_KINDS: readonly ZoneKind[] = ['sealed', 'controlled', 'precaution'];
-
-export type ZoneStatus = 'draft' | 'published' | 'lifted';
+export { ZONE_KINDS } from '../../../contract/vocabulary';
+import type { ZoneStatus } from '../../../contract/vocabulary';
 
 export type ZoneGeometry = Polygon | MultiPolygon;
 
@@ -25,7 +26,7 @@ export interface LocalizedText {
   en: string;
 }
 
-export type Role = 'admin' | 'designator' | 'coordinator';
+import type { Role } from '../../../contract/vocabulary';
 
 export interface User {
   id: string;
@@ -185,7 +186,7 @@ export interface ZonePatch {
 export interface ZoneHistoryEntry {
   at: string;
   by: string | null;
-  action: string;
+  action: HistoryAction;
   version: number | null;
   /** The state before and after, as kinds or statuses (older servers: `from`/`to` only). */
   from?: string | null;
@@ -236,9 +237,6 @@ export interface LookupResult {
 }
 
 export type CoordinateSystem = 'wgs84' | 'gcj02';
-
-/** Kinds of publication in the public record (server/src/publications/record.ts). */
-export type PublicationKind = 'bulletin' | 'correction' | 'rule_transition' | 'hand_lift' | 'reopening' | 'update';
 
 export interface BulletinSummary {
   id: string | number;

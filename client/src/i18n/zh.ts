@@ -1,4 +1,6 @@
 /** Chinese UI strings (the default language). en.ts must have the same keys. */
+import type { AuditAction, HistoryAction, PublicationKind } from '../../../contract/vocabulary';
+
 const zh = {
   app: {
     title: '聊城市疫情风险区域地图',
@@ -145,7 +147,7 @@ const zh = {
       hand_lift: '解除通告',
       reopening: '恢复管控通告',
       update: '日期更新',
-    },
+    } satisfies Record<PublicationKind, string>,
   },
   public: {
     panelLabel: '地图信息',
@@ -267,20 +269,34 @@ const zh = {
     by: '操作人',
     system: '系统（自动）',
     effectiveOn: '生效日期 {date}',
+    // Every history action the server writes has a label (a missing one fails the type check).
     action: {
-      created: '创建',
-      updated: '修改',
+      created: '创建草稿',
+      edited: '修改草稿',
+      edited_pending: '修改（待发布）',
       published: '发布',
-      lifted: '解除',
-      transition: '自动调整',
-      downgraded: '降级',
-      restarted: '重新计算',
-      screening: '核酸筛查',
-      deleted: '删除',
-      imported: '导入',
-      case: '新增病例',
-    },
+      republished: '重新发布',
+      lifted_by_hand: '人工解除',
+      screening_recorded: '记录核酸筛查',
+      rule_transition: '按规则调整或解除',
+      rule_revised: '按补报病例重新计算',
+      state_applied: '规则生效',
+    } satisfies Record<HistoryAction, string>,
   },
+  /** Entries of the audit log. */
+  auditAction: {
+    create: '创建',
+    update: '修改',
+    delete: '删除',
+    publish: '发布',
+    lift: '解除',
+    rule_transition: '按规则调整',
+    rule_revised: '按补报病例重新计算',
+    state: '状态变更',
+    replan: '重新规划路线',
+    reset_password: '重置密码',
+    logout_all: '全部登出',
+  } satisfies Record<AuditAction, string>,
   cases: {
     record: '记录病例',
     pick: '在地图上点选位置',

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
+import type { AuditAction } from '../../../contract/vocabulary';
 
 export interface AuditEntry {
   actor: string;
-  action: string;
+  action: AuditAction;
   entity: string;
   entityId?: string | null;
   before?: unknown;

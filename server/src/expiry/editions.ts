@@ -10,17 +10,10 @@
  */
 import type { BilingualText, KindVocabulary } from './measures';
 
-/** The three kinds of risk zone: 封控区 / 管控区 / 防范区. */
-export type ZoneKind = 'sealed' | 'controlled' | 'precaution';
+import { EDITION_IDS, type EditionId, type ZoneKind } from '../../../contract/vocabulary';
 
-/** The zone kinds, most restrictive first. */
-export const ZONE_KINDS: readonly ZoneKind[] = Object.freeze(['sealed', 'controlled', 'precaution'] as const);
-
-/** Ids of the protocol editions a deployment or a zone can be designated under. */
-export const EDITION_IDS = Object.freeze(['protocol-8', 'shanghai-2022', 'protocol-9', 'twenty-measures'] as const);
-
-/** A protocol edition id. */
-export type EditionId = (typeof EDITION_IDS)[number];
+// The vocabularies live in the contract shared with the client.
+export { EDITION_IDS, ZONE_KINDS, type EditionId, type ZoneKind } from '../../../contract/vocabulary';
 
 /**
  * How a zone came to be of its current kind. Step rules can differ by it: protocol-9 and

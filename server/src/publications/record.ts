@@ -14,15 +14,14 @@ import { diffDays } from '../shared/dates';
  * back in force) and `update` (a zone's case dates or expected change moved) are the engine's;
  * `hand_lift` is a designator lifting a zone before its rule does.
  */
-export const PUBLICATION_KINDS = ['bulletin', 'correction', 'rule_transition', 'hand_lift', 'reopening', 'update'] as const;
-export type PublicationKind = (typeof PUBLICATION_KINDS)[number];
+export { PUBLICATION_KINDS, type PublicationKind } from '../../../contract/vocabulary';
+import type { PublicationKind, ZoneChange } from '../../../contract/vocabulary';
 
 /** The notices among them: what a resident reads as 通告 in the bulletin list. */
 export const NOTICE_KINDS: readonly PublicationKind[] = ['bulletin', 'correction', 'rule_transition', 'hand_lift', 'reopening', 'update'];
 
 /** What a publication did to one zone. */
-export const ZONE_CHANGES = ['designated', 'changed', 'kind_changed', 'lifted', 'reopened', 'dates'] as const;
-export type ZoneChange = (typeof ZONE_CHANGES)[number];
+export { ZONE_CHANGES, type ZoneChange } from '../../../contract/vocabulary';
 
 /** A zone as the public was told it: everything on the map but the geometry and the day's count. */
 export interface PublishedZoneState {

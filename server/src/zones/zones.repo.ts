@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import type { ZoneKind } from '../expiry/editions';
+import type { HistoryAction, ZoneStatus } from '../../../contract/vocabulary';
 import { geomFromGeoJSON } from '../geo/sql';
 
-export type ZoneStatus = 'draft' | 'published' | 'lifted';
+export type { ZoneStatus } from '../../../contract/vocabulary';
 
 export interface ZoneRow {
   id: string;
@@ -45,7 +46,7 @@ export interface HistoryEntry {
   zoneId: string;
   version: number;
   by: string;
-  action: string;
+  action: HistoryAction;
   fromKind?: string | null;
   toKind?: string | null;
   fromStatus?: string | null;
