@@ -50,6 +50,14 @@ describe('CQL2 text', () => {
     expect(evaluate(parseCql2Text("name LIKE '(.*)+'", ctx), { ...hospital, properties: { name: '(.*)+' } })).toBe(true);
   });
 
+  it('matches a LIKE pattern of many wildcards against a long text in linear steps', () => {
+    const e = parseCql2Text(`name LIKE '${'%a'.repeat(60)}%b'`, ctx);
+    const started = Date.now();
+    expect(evaluate(e, { ...hospital, properties: { name: 'a'.repeat(5000) } })).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(evaluate(parseCql2Text("name LIKE '100\\%'", ctx), { ...hospital, properties: { name: '100%' } })).toBe(true);
+  });
+
   it('intersects with WKT, BBOX and open intervals', () => {
     expect(text('S_INTERSECTS(geometry, POLYGON((115.9 36.4, 116.0 36.4, 116.0 36.5, 115.9 36.5, 115.9 36.4)))')).toBe(true);
     expect(text('S_INTERSECTS(geometry, BBOX(116.1, 36.4, 116.2, 36.5))')).toBe(false);

@@ -43,7 +43,7 @@ export type Cql2Expr =
   | { t: 'not'; arg: Cql2Expr }
   | { t: 'bool'; value: boolean }
   | { t: 'cmp'; op: '=' | '<>' | '<' | '<=' | '>' | '>='; a: Scalar; b: Scalar }
-  | { t: 'like'; a: Scalar; pattern: RegExp }
+  | { t: 'like'; a: Scalar; pattern: LikePattern }
   | { t: 'between'; a: Scalar; lo: Scalar; hi: Scalar }
   | { t: 'in'; a: Scalar; list: Scalar[] }
   | { t: 'isNull'; a: Scalar }
@@ -98,19 +98,50 @@ function intervalOf(startText: string, endText: string, where: number | string):
   return { start, end };
 }
 
-/** `%` any run, `_` one character, `\` escapes: as an anchored RegExp with everything else literal. */
-function likePattern(pattern: string, where: number | string): RegExp {
+/** A LIKE pattern: `%` any run, `_` one character, `\\` escapes the next one; the rest literal. */
+type LikePattern = ({ k: 'any' } | { k: 'one' } | { k: 'char'; c: string })[];
+
+function likePattern(pattern: string, where: number | string): LikePattern {
   if (pattern.length > CQL2_LIMITS.maxPatternLength) fail(`A LIKE pattern may have at most ${CQL2_LIMITS.maxPatternLength} characters.`, where);
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-    else if (c === '%') re += '.*';
-    else if (c === '_') re += '.';
-    else re += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  const chars = Array.from(pattern);
+  const out: LikePattern = [];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    if (c === '\\' && i + 1 < chars.length) out.push({ k: 'char', c: chars[++i] });
+    else if (c === '%') out.push({ k: 'any' });
+    else if (c === '_') out.push({ k: 'one' });
+    else out.push({ k: 'char', c });
   }
-  // Runs of `.*` collapse to one, which keeps the match linear enough for short property values.
-  return new RegExp(`^${re.replace(/(\.\*)+/g, '.*')}$`, 's');
+  return out;
+}
+
+/**
+ * Wildcard matching that backtracks only to the last `%`: at most pattern × text steps, where a
+ * RegExp built from `%a%a%a…` could take exponential time on a long text.
+ */
+function likeMatches(p: LikePattern, text: string): boolean {
+  const s = Array.from(text);
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (i < s.length) {
+    const t = p[j];
+    if (t && (t.k === 'one' || (t.k === 'char' && t.c === s[i]))) {
+      i++;
+      j++;
+    } else if (t && t.k === 'any') {
+      star = j++;
+      mark = i;
+    } else if (star >= 0) {
+      j = star + 1;
+      i = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (j < p.length && p[j].k === 'any') j++;
+  return j === p.length;
 }
 
 const swapAxes = (g: GeoJSON.Geometry): GeoJSON.Geometry => {
@@ -739,7 +770,7 @@ export function evaluate(e: Cql2Expr, f: Cql2Feature): boolean | null {
     case 'like': {
       const v = valueOf(e.a, f);
       if (v === null) return null;
-      return e.pattern.test(String(v));
+      return likeMatches(e.pattern, String(v));
     }
     case 'between': {
       const v = valueOf(e.a, f);
