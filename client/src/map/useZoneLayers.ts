@@ -2,7 +2,7 @@
  * Zones on the map: fill by kind (sealed red, controlled orange, precaution yellow), a darker
  * outline, a dashed outline for drafts and unpublished edits, and names at street zoom.
  */
-import type { ExpressionSpecification, SourceSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification, SourceSpecification, VectorTileSource } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import { watch, type Ref } from 'vue';
 import type { ZoneGeometry, ZoneKind } from '../api/types';
@@ -74,6 +74,13 @@ function labelPoints(zones: MappableZones | null): FeatureCollection {
 }
 
 /**
+ * The TileJSON of the zones tiles. Its tile URLs name the publication they show (`?v=N`), so
+ * loading it again after a publication is what makes the map fetch the new tiles, and tiles of one
+ * publication come from the browser's cache for good.
+ */
+export const ZONES_TILEJSON_PATH = '/tiles/zones.json';
+
+/**
  * Above this many zones the shapes come as vector tiles of the zones in force
  * (`/tiles/zones/{z}/{x}/{y}.mvt`, cut on the server) instead of one GeoJSON document: the browser
  * then holds only the tiles in view. The list still reads the GeoJSON.
@@ -95,8 +102,9 @@ export function useZoneLayers(
   let tiled = useTiles();
   const tileSource = (): SourceSpecification => ({
     type: 'vector',
-    tiles: [`${window.location.origin}/tiles/zones/{z}/{x}/{y}.mvt`],
+    url: `${window.location.origin}${ZONES_TILEJSON_PATH}`,
     promoteId: { zones: 'id' },
+    // Overzoomed past 16 (a source option wins over the TileJSON's maxzoom): finer tiles add nothing a zone needs.
     maxzoom: 16,
   });
   const fromSource = () => (tiled ? { source: SourceId.zones, 'source-layer': 'zones' } : { source: SourceId.zones });
@@ -165,6 +173,11 @@ export function useZoneLayers(
       if (handle.styleReady.value) install();
     }
     if (!tiled) handle.setSourceData(SourceId.zones, data());
+    else {
+      // New zones mean a new publication: the TileJSON now names it, and its tiles replace the old.
+      const source = handle.map.value?.getSource(SourceId.zones);
+      if (source?.type === 'vector') (source as VectorTileSource).setUrl(`${window.location.origin}${ZONES_TILEJSON_PATH}`);
+    }
     handle.setSourceData(SourceId.zoneLabels, labelPoints(zones.value));
   });
   watch(selectedId, (id) => handle.select(SourceId.zones, id), { immediate: true });
