@@ -4,6 +4,7 @@
  * CI=true a missing GDAL fails the suite; elsewhere the suite is skipped and says why.
  */
 import { execFile, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends';
@@ -11,6 +12,16 @@ import { inCi, requires } from '../helpers/requirements';
 import { loginAs, startTestServer, type TestServer } from '../helpers/server';
 
 const run = promisify(execFile);
+
+const freePort = () =>
+  new Promise<string>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(String(port)));
+    });
+  });
 const gdalInstalled = spawnSync('ogrinfo', ['--version']).status === 0;
 
 const square = (lon: number, lat: number, d: number) => ({
@@ -30,11 +41,9 @@ describe.each(backends())('GDAL OAPIF reads /ogc on %s', needsGdal, (backend) =>
     return stdout;
   };
   beforeAll(async () => {
-    // Links are built from PUBLIC_URL, so it must be the address GDAL calls: the port is chosen
-    // first by a throwaway server, then the real one is started on it.
-    const probe = await startTestServer(backend);
-    const port = new URL(probe.url).port;
-    await probe.close();
+    // Links are built from PUBLIC_URL, so it must be the address GDAL calls: a free port is found
+    // first, and the server started on it.
+    const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = await startTestServer(backend, { PORT: port, PUBLIC_URL: base });
     const designer = await loginAs(server.url, 'designer1');
