@@ -277,6 +277,33 @@ describe.each(backends())('the public record on %s', (backend) => {
     expect((await t.feature(z, '2022-05-31'))!.properties.kind).toBe('controlled');
   });
 
+  it('corrects a publication with a new one that names it, and refuses to edit or delete the record', async () => {
+    travelTo('2022-04-01');
+    const t = await start();
+    const z = await t.zone({ kind: 'controlled', name: '更正前名称' }, square(115.7, 36.3, 0.01));
+    const first = await t.publish([z]);
+    const version = (await t.designer.get(`/api/zones/${z}`)).body.properties.version;
+    expect((await t.designer.patch(`/api/zones/${z}`, { properties: { name: '更正后名称' } }, { 'if-match': String(version) })).status).toBe(200);
+    const unknown = await t.designer.post('/api/bulletins', { zoneIds: [z], title: '更正通告', corrects: 999 });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.code).toBe('corrected_publication_unknown');
+    const correction = await t.publish([z], '关于更正风险区域名称的通告', { corrects: first.number });
+    expect(correction.publications.map((p: any) => p.kind)).toEqual(['correction']);
+    const read = await t.publication(correction.number);
+    expect(read).toMatchObject({ kind: 'correction', corrects: first.number });
+    expect(read.text).toContain(`第${first.number}号`);
+    expect((await t.feature(z))!.properties.name).toBe('更正后名称');
+    // The corrected publication still reads as it was published.
+    expect((await t.publication(first.number)).zones[0].name).toBe('更正前名称');
+
+    const knex = server!.db.knex;
+    await expect(knex('publications').where({ number: first.number }).update({ title: '改写' })).rejects.toThrow(/append-only/);
+    await expect(knex('publication_zones').where({ publication: first.number }).delete()).rejects.toThrow(/append-only/);
+    await expect(knex.raw('TRUNCATE publication_zones, publications')).rejects.toThrow(/append-only|referenced in a foreign key/);
+    await expect(knex.raw('TRUNCATE publication_zones')).rejects.toThrow(/append-only/);
+    expect((await t.publication(first.number)).title).toBe('关于划定风险区域的通告');
+  });
+
   it('turns a controlled zone back to sealed on a new case under shanghai-2022, as a notice', async () => {
     travelTo('2022-06-01');
     const t = await start();

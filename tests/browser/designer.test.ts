@@ -106,6 +106,19 @@ describe('designator workspace in Chromium', requires(Boolean(chromiumPath), chr
     await page.getByTestId('publish-submit').click();
     await expect.poll(() => page.getByTestId('publish-done').innerText()).toContain('关于划定浏览器测试小区为封控区的通告');
 
+    // The zone's history names every step in words, never as the server's codes.
+    await page.getByTestId('tab-zones').click();
+    await listItem.click();
+    await page.getByTestId('zone-history').click();
+    const history = page.getByTestId('history-table');
+    await history.waitFor();
+    const historyText = await history.innerText();
+    expect(historyText).toContain('创建草稿');
+    expect(historyText).toContain('发布');
+    expect(historyText).not.toMatch(/\b(created|edited|edited_pending|published|republished|lifted_by_hand|screening_recorded|rule_transition|rule_revised|state_applied)\b/);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('history-dialog').waitFor({ state: 'hidden' });
+
     const publicZones = await new Client(server.url).get('/api/public/zones');
     const published = publicZones.body.features.find((feature: { id: string }) => feature.id === zoneId);
     expect(published?.properties).toMatchObject({ name: ZONE_NAME, kind: 'sealed', status: 'published' });
