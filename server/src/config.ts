@@ -77,6 +77,7 @@ const schema = z.object({
   SESSION_TTL_HOURS: int(12),
   BODY_LIMIT: byteSize.prefault('2mb'),
   MAX_ZONE_VERTICES: int(10000),
+  MIN_ZONE_AREA_M2: z.coerce.number().nonnegative().default(10),
   MAX_JSON_DEPTH: int(16),
   MAX_FEATURES_PER_PAGE: int(1000),
   MAX_BBOX_AREA_DEG2: z.coerce.number().positive().default(4),
@@ -128,6 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     bodyLimit: e.BODY_LIMIT,
     limits: {
       maxZoneVertices: e.MAX_ZONE_VERTICES,
+      /** Smallest zone, in m², measured after snapping to the served precision. @defaultValue 10 */
+      minZoneAreaM2: e.MIN_ZONE_AREA_M2,
       maxJsonDepth: e.MAX_JSON_DEPTH,
       maxFeaturesPerPage: e.MAX_FEATURES_PER_PAGE,
       maxBboxAreaDeg2: e.MAX_BBOX_AREA_DEG2,

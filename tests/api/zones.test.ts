@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends';
 import { Client, loginAs, startTestServer, type TestServer } from '../helpers/server';
@@ -186,6 +188,30 @@ describe.each(backends())('zone lifecycle on %s', (backend) => {
     expect(far.body.inServiceArea).toBe(false);
     const bad = await anon.get('/api/public/lookup?lon=abc&lat=36');
     expect(bad.status).toBe(400);
+  });
+
+  it('refuses shapes that collapse or fall below the smallest area at the served precision, on every zone write path, storing nothing', async () => {
+    const dir = 'tests/fixtures/degenerate';
+    const fixtures = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')).fixtures as { file: string; code: string }[];
+    const draft = await createZone({ kind: 'sealed', name: '重画测试' }, square(115.95, 36.42, 0.001));
+    const before = (await designer.get('/api/zones')).body.features.length;
+    for (const f of fixtures) {
+      const geometry = JSON.parse(fs.readFileSync(path.join(dir, f.file), 'utf8'));
+      const created = await designer.post('/api/zones', zoneFeature(geometry, { kind: 'sealed', name: f.file }));
+      expect(created.status, `${f.file}: ${created.text}`).toBe(400);
+      expect(created.body.error.code, f.file).toBe(f.code);
+      const patched = await designer.patch(`/api/zones/${draft.id}`, { geometry }, { 'if-match': '1' });
+      expect(patched.status, `${f.file}: ${patched.text}`).toBe(400);
+      expect(patched.body.error.code, f.file).toBe(f.code);
+      const imported = await designer.post('/api/zones/import', { type: 'FeatureCollection', features: [zoneFeature(geometry, { kind: 'sealed', name: f.file })] });
+      expect(imported.status, `${f.file}: ${imported.text}`).toBe(400);
+      expect(imported.body.error.code, f.file).toBe(f.code);
+    }
+    expect((await designer.get('/api/zones')).body.features.length).toBe(before);
+    expect((await designer.get(`/api/zones/${draft.id}`)).body.properties.version).toBe(1);
+    // A 10 m × 10 m building is accepted.
+    const building = await designer.post('/api/zones', zoneFeature(square(115.96, 36.43, 0.0001), { kind: 'sealed', name: '单栋楼' }));
+    expect(building.status, building.text).toBe(201);
   });
 
   it('never shows cases to the public', async () => {

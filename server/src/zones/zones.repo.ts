@@ -64,6 +64,9 @@ const ZONE_COLUMNS = [
   'created_at', 'updated_at',
 ];
 
+/** The grid the public geometry is served on: 6 decimals of a degree, about 0.1 m. */
+const SERVED_PRECISION_DEG = 1e-6;
+
 /** SQL for zones and their history. */
 export function zonesRepo(knex: Knex) {
   const select = (db: Knex | Knex.Transaction = knex) =>
@@ -73,10 +76,22 @@ export function zonesRepo(knex: Knex) {
       db.raw('ST_AsGeoJSON(zones.pending_geom, 7) as pending_geometry'),
     );
   return {
-    /** PostGIS's own verdict on a geometry: null when valid, else the reason (e.g. "Self-intersection[116 36]"). */
-    async invalidityReason(geometry: GeoJSON.Geometry, db: Knex | Knex.Transaction = knex): Promise<string | null> {
-      const row = (await db.raw('SELECT ST_IsValidReason(g) AS reason, ST_IsValid(g) AS valid FROM (SELECT ST_GeomFromGeoJSON(?) AS g) s', [JSON.stringify(geometry)])).rows[0];
-      return row.valid ? null : String(row.reason);
+    /**
+     * PostGIS's own verdict on a zone geometry as the public will be served it: snapped to the
+     * served precision (6 decimals, about 0.1 m) first, so a shape whose vertices coincide at that
+     * precision is judged as the ring of identical points it would become. Returns the reason it is
+     * invalid (null when valid; e.g. "Self-intersection[116 36]") and its area on the spheroid.
+     */
+    async validity(geometry: GeoJSON.Geometry, db: Knex | Knex.Transaction = knex): Promise<{ reason: string | null; areaM2: number }> {
+      const row = (
+        await db.raw(
+          `SELECT ST_IsEmpty(s) AS empty, ST_IsValid(s) AS valid, ST_IsValidReason(s) AS reason, coalesce(ST_Area(s::geography), 0) AS area
+           FROM (SELECT ST_SnapToGrid(ST_GeomFromGeoJSON(?), ?) AS s) x`,
+          [JSON.stringify(geometry), SERVED_PRECISION_DEG],
+        )
+      ).rows[0];
+      if (row.empty || row.empty === null) return { reason: 'nothing is left of the shape at the served precision (6 decimals)', areaM2: 0 };
+      return { reason: row.valid ? null : String(row.reason), areaM2: Number(row.area) };
     },
     /** The county holding most of a zone: the one containing a point guaranteed on its surface. */
     async countyOf(geometry: GeoJSON.Geometry, db: Knex | Knex.Transaction = knex): Promise<string | null> {

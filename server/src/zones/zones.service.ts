@@ -19,6 +19,7 @@ export const ZoneErrors = {
   kindNotInEdition: 'kind_not_in_edition',
   zoneLifted: 'zone_lifted',
   sealedNotNested: 'sealed_not_nested',
+  geometryTooSmall: 'geometry_too_small',
   liftDatePast: 'lift_date_past',
   liftDateFuture: 'lift_date_future',
 } as const;
@@ -70,7 +71,7 @@ export function zoneFeature(row: ZoneRow, st?: ZoneStatusAsOf | null) {
 /** Zones: designation, drafts, edits with optimistic concurrency, lifts by hand, screenings. */
 export function zonesService(
   knex: Knex,
-  deps: { limits: GeometryLimits; defaultEdition: EditionId; expiry: ExpiryService; afterPublish: (published: Published[]) => Promise<void> },
+  deps: { limits: GeometryLimits; minAreaM2: number; defaultEdition: EditionId; expiry: ExpiryService; afterPublish: (published: Published[]) => Promise<void> },
 ) {
   const repo = zonesRepo(knex);
   const audit = auditRepo(knex);
@@ -81,9 +82,17 @@ export function zonesService(
       throw new AppError(ZoneErrors.kindNotInEdition, 400, `The ${edition} edition has no ${kind} zones (it knows ${e.zoneKinds.join(', ')}).`, { edition, kind });
     }
   };
+  // PostGIS decides validity, on the geometry as it will be served; a shape below the smallest
+  // area (a setting) is refused too: it would be served as a point the designer cannot save back.
   const checkValid = async (geometry: GeoJSON.MultiPolygon, db: Knex | Knex.Transaction) => {
-    const reason = await repo.invalidityReason(geometry, db);
-    if (reason) throw new AppError(ZoneErrors.geometryInvalid, 400, `PostGIS finds the geometry invalid: ${reason}.`, { reason });
+    const { reason, areaM2 } = await repo.validity(geometry, db);
+    if (reason) throw new AppError(ZoneErrors.geometryInvalid, 400, `PostGIS finds the geometry invalid at the served precision: ${reason}.`, { reason });
+    if (areaM2 < deps.minAreaM2) {
+      throw new AppError(ZoneErrors.geometryTooSmall, 400, `The zone covers ${areaM2.toFixed(2)} m², less than the smallest zone (${deps.minAreaM2} m²): draw the building or compound it stands for.`, {
+        areaM2,
+        minAreaM2: deps.minAreaM2,
+      });
+    }
   };
   const nestingWarnings = async (kind: ZoneKind, geometry: GeoJSON.MultiPolygon, id: string | null, db: Knex | Knex.Transaction): Promise<ZoneWarning[]> => {
     if (kind !== 'sealed') return [];
