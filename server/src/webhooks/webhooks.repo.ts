@@ -69,12 +69,6 @@ export interface AttemptOutcome {
   retryForMs: number;
 }
 
-// A zone's geometry as served by a publication: its own entry's, or (stored only when it changes)
-// the latest one before it. Read off the publication_zones_zone index (zone_id, publication).
-const GEOMETRY_AS_OF = `coalesce(pz.geometry, (
-  SELECT g.geometry FROM publication_zones g
-  WHERE g.zone_id = pz.zone_id AND g.publication < pz.publication AND g.geometry IS NOT NULL
-  ORDER BY g.publication DESC LIMIT 1))`;
 
 /** SQL of the webhook subscriptions, their outbox of deliveries and the attempts. */
 export function webhooksRepo(knex: Knex) {
@@ -174,7 +168,12 @@ export function webhooksRepo(knex: Knex) {
          JOIN publication_zones pz ON pz.publication = p.number
          JOIN webhook_subscriptions s ON s.id = ?
          WHERE p.number > ? AND p.number <= ?
-           AND ST_Intersects(s.area, ST_SetSRID(ST_GeomFromGeoJSON(${GEOMETRY_AS_OF}), 4326))
+           -- A zone's geometry as served by the publication: its own entry's or, stored only when it
+           -- changes, the latest one before it (read off the publication_zones_zone index).
+           AND ST_Intersects(s.area, ST_SetSRID(ST_GeomFromGeoJSON(coalesce(pz.geometry, (
+             SELECT g.geometry FROM publication_zones g
+             WHERE g.zone_id = pz.zone_id AND g.publication < pz.publication AND g.geometry IS NOT NULL
+             ORDER BY g.publication DESC LIMIT 1))), 4326))
          ORDER BY p.number, pz.zone_id`,
         [subscriptionId, after, upTo],
       );
