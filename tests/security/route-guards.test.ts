@@ -40,6 +40,7 @@ const PUBLIC_READS = new Set([
   'GET /ogc/conformance',
   'GET /ogc/collections',
   'GET /ogc/collections/:collectionId',
+  'GET /ogc/collections/:collectionId/queryables',
   'GET /ogc/collections/:collectionId/items',
   'GET /ogc/collections/:collectionId/items/:featureId',
   'GET /tiles/zones.json',
