@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { LayerId } from '../../client/src/map/ids';
@@ -73,7 +74,15 @@ describe('public risk map in Chromium', requires(Boolean(chromiumPath), chromium
   let zones: PublishedZones;
   beforeAll(async () => {
     await ensureClientBuilt();
-    server = await startTestServer('pglite');
+    // Absolute links (the TileJSON's tile URLs) are built from PUBLIC_URL: the server is started on
+    // a port chosen first, so they point at it.
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    server = await startTestServer('pglite', { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
     zones = await publishZones(server.url);
     browser = await launchBrowser(chromiumPath!);
   });
@@ -167,6 +176,28 @@ describe('public risk map in Chromium', requires(Boolean(chromiumPath), chromium
     await waitForMapIdle(page);
     await saveScreenshot(page, 'public-lookup-typed');
 
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+  it('loads the zones TileJSON in MapLibre and draws the published zones from its tiles', async () => {
+    const { page, errors } = await openPublicMap(browser, server.url);
+    await page.getByTestId('zone-list-item').nth(0).click();
+    await waitForMapIdle(page);
+    await page.evaluate(() => {
+      const map = (globalThis as unknown as { riskZoneMap: { addSource(id: string, s: unknown): void; addLayer(l: unknown): void } }).riskZoneMap;
+      map.addSource('tilejson-check', { type: 'vector', url: `${(globalThis as unknown as { location: { origin: string } }).location.origin}/tiles/zones.json` });
+      map.addLayer({ id: 'tilejson-check', type: 'fill', source: 'tilejson-check', 'source-layer': 'zones', paint: { 'fill-opacity': 0.01 } });
+    });
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => {
+            const map = (globalThis as unknown as { riskZoneMap: { querySourceFeatures(id: string, o: unknown): { properties: Record<string, unknown> }[] } }).riskZoneMap;
+            return [...new Set(map.querySourceFeatures('tilejson-check', { sourceLayer: 'zones' }).map((f) => String(f.properties.id)))].sort();
+          }),
+        { timeout: 20_000 },
+      )
+      .toEqual(expect.arrayContaining([zones.sealedId]));
     expect(errors).toEqual([]);
     await page.context().close();
   });
