@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import type { PublicationKind, PublishedZoneState, ZoneChange } from '../publications/record';
+import type { PublicationKind } from '../publications/record';
 import type { RecordRow } from './cap';
+import type { PublicationZoneRow } from '../publications/publications.repo';
 
 /** A publication as the alerts and feeds show it. */
 export interface PublicationHead {
@@ -17,13 +18,7 @@ export interface PublicationWithText extends PublicationHead {
 }
 
 /** One zone's entry in the record, newest first per zone (`nth` 1 is the latest up to the bound). */
-export interface ZoneEntryRow {
-  publication: number;
-  zone_id: string;
-  in_force: boolean;
-  change: ZoneChange;
-  effective_on: string;
-  state: PublishedZoneState;
+export interface ZoneEntryRow extends Omit<PublicationZoneRow, 'geometry'> {
   nth: number;
 }
 
