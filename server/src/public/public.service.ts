@@ -93,10 +93,13 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
    */
   const asNowKnown = async (day: string) => {
     const [published, { rows, statuses }] = await Promise.all([day >= todayInShanghai() ? today() : publishedOn(day), deps.expiry.evaluate(day, db.knex)]);
-    const geometryText = new Map((await record.entriesAt(null, db.knex, rows.map((r) => r.id))).map((e) => [e.zone_id, e]));
+    const latest = new Map((await record.entriesAt(null, db.knex, rows.map((r) => r.id))).map((e) => [e.zone_id, e]));
     const dayEnd = shanghaiMidnightUtc(addDays(day, 1));
     const late = await record.lateFactsFor(day, dayEnd);
-    const knownThen = new Set(published.publication ? (await record.entriesAt(published.publication)).map((e) => e.zone_id) : []);
+    // Each zone is drawn with the geometry it had that day when it was published by then (a later
+    // redraw does not travel back), else with the one it was first published with since.
+    const knownThen = new Map(published.publication ? (await record.entriesAt(published.publication)).map((e) => [e.zone_id, e]) : []);
+    const geometryText = new Map([...latest].map(([id, e]) => [id, knownThen.get(id) ?? e]));
     const entries: (ZoneEntry & { geometry: string })[] = [];
     for (const row of rows) {
       const st = statuses.get(row.id);
