@@ -1,10 +1,15 @@
+import { ERRORS, type ErrorCode as ContractErrorCode } from '../../contract/errors';
+
+/** A code from the contract's table of error codes (contract/errors.ts). */
+export type ErrorCode = ContractErrorCode;
+
 /**
  * One error type for the whole API. Codes are stable: tests and the client match on them,
  * never on the message (terra-draw's validation reasons and Directus' createError are the models).
  */
 export class AppError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly status: number,
     message: string,
     readonly details?: Record<string, unknown>,
@@ -14,8 +19,11 @@ export class AppError extends Error {
   }
 }
 
-/** Makes a factory for one kind of error: `const NotFound = createError('not_found', 404)`. */
-export function createError(code: string, status: number) {
+/**
+ * Makes a factory for one kind of error: `const NotFound = createError('not_found')`.
+ * @defaultValue `status` is the code's status in the contract's table
+ */
+export function createError(code: ErrorCode, status: number = ERRORS[code]) {
   return (message: string, details?: Record<string, unknown>) => new AppError(code, status, message, details);
 }
 
@@ -37,7 +45,7 @@ export const ErrorCode = {
   statementTimeout: 'query_timeout',
   conflict: 'conflict',
   internal: 'internal_error',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 export const validationError = createError(ErrorCode.validation, 400);
 export const notFound = createError(ErrorCode.notFound, 404);

@@ -15,7 +15,7 @@ export function parseInput<T extends z.ZodType>(schema: T, data: unknown): z.inf
 /** Stable codes of the HTTP layer itself. */
 export const HttpErrorCode = {
   unsupportedMediaType: 'unsupported_media_type',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** The media types a request body may have: JSON, and GeoJSON under its own type (RFC 7946). */
 export const BODY_TYPES = ['application/json', 'application/geo+json'];

@@ -48,10 +48,12 @@ describe('message catalogues typed by the contract', () => {
       historyAction: removed('history', 'action', 'lifted_by_hand'),
       publicationKind: removed('bulletins', 'kinds', 'reopening'),
       auditAction: removed('auditAction', null, 'logout_all'),
+      errorCode: removed('errors', null, 'version_conflict'),
     });
     expect(result.asWritten).toEqual([]);
     expect(result.historyAction.join('\n')).toContain('lifted_by_hand');
     expect(result.publicationKind.join('\n')).toContain('reopening');
     expect(result.auditAction.join('\n')).toContain('logout_all');
+    expect(result.errorCode.join('\n')).toContain('version_conflict');
   }, 120_000);
 });

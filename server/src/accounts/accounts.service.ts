@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 import { accountsRepo, type Role, ROLES } from './accounts.repo';
-import { AppError } from '../errors';
+import { AppError, type ErrorCode } from '../errors';
 import { auditRepo } from '../audit/audit.repo';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,40}$/;
@@ -10,7 +10,7 @@ const USERNAME = /^[A-Za-z0-9_.-]{3,40}$/;
 /** Stable error codes of account management. */
 export const AccountErrorCode = {
   accountNotFound: 'account_not_found',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** Account management: creation, the first admin, and the embedded demo accounts. */
 export function accountsService(knex: Knex) {

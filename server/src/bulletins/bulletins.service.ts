@@ -5,7 +5,7 @@ import { bulletinText, type BulletinZone, type CountyHotlines } from './bulletin
 import { zonesRepo, relinkZoneCases, type ZoneRow } from '../zones/zones.repo';
 import { snapshot } from '../zones/zones.service';
 import { parseInput } from '../http';
-import { AppError, notFound } from '../errors';
+import { AppError, notFound, type ErrorCode } from '../errors';
 import { auditRepo } from '../audit/audit.repo';
 import { todayInShanghai } from '../shared/dates';
 import type { ExpiryService } from '../expiry/expiry.service';
@@ -19,7 +19,7 @@ const PublishBody = z.object({
   corrects: z.number().int().positive().optional(),
 });
 
-export const BulletinErrors = { notPublishable: 'zone_not_publishable' } as const;
+export const BulletinErrors = { notPublishable: 'zone_not_publishable' } as const satisfies Record<string, ErrorCode>;
 
 /** Bulletins: publishing drafts and pending edits together, all or none, as one numbered notice. */
 export function bulletinsService(

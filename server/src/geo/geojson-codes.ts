@@ -1,5 +1,8 @@
 // Stable machine codes for refused geometry input. Clients and tests match on these codes, never
 // on the English reasons, so a code is never renamed once published; new cases get new codes.
+// Each code is one of the contract's error codes (contract/errors.ts).
+
+import type { ErrorCode } from '../../../contract/errors';
 
 /** The input is not a JSON object (a string, number, null or an array). */
 export const GEOJSON_NOT_OBJECT = 'geojson_not_object';
@@ -108,7 +111,7 @@ export const GEOMETRY_ERROR_REASONS = {
   [BBOX_TOO_LARGE]: 'bbox covers a larger area than this endpoint serves at once.',
   [COORDINATE_MISSING]: 'Both lon and lat are required.',
   [COORDINATE_MALFORMED]: 'lon and lat must be decimal numbers.',
-} as const;
+} as const satisfies Partial<Record<ErrorCode, string>>;
 
 /** A stable code of a refused geometry input. */
 export type GeometryErrorCode = keyof typeof GEOMETRY_ERROR_REASONS;

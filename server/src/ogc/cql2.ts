@@ -10,14 +10,14 @@
 
 import type * as GeoJSON from 'geojson';
 import { booleanIntersects } from '@turf/turf';
-import { AppError } from '../errors';
+import { AppError, type ErrorCode } from '../errors';
 
 /** Stable codes of a refused filter. */
 export const Cql2ErrorCode = {
   invalid: 'filter_invalid',
   unknownProperty: 'filter_property_unknown',
   unsupported: 'filter_unsupported',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** The type of a queryable, as the evaluator needs it. */
 export type QueryableType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'date-time' | 'geometry';
@@ -65,7 +65,7 @@ export interface Cql2Context {
   latLonLiterals?: boolean;
 }
 
-const fail = (message: string, position: number | string, code: string = Cql2ErrorCode.invalid): never => {
+const fail = (message: string, position: number | string, code: ErrorCode = Cql2ErrorCode.invalid): never => {
   throw new AppError(code, 400, message, typeof position === 'number' ? { position } : { path: position });
 };
 

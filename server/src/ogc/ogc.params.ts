@@ -3,7 +3,7 @@
 // one with a value it cannot use (/req/core/query-param-invalid). Everything here throws AppError
 // with the service's error shape; nothing is read from the request but the query string.
 
-import { AppError } from '../errors';
+import { AppError, type ErrorCode } from '../errors';
 import { isIsoDate, todayInShanghai, toDayNumber } from '../shared/dates';
 import { parseCql2Json, parseCql2Text, type Cql2Expr, type QueryableType } from './cql2';
 
@@ -17,7 +17,7 @@ export const OgcParamCode = {
   sortbyInvalid: 'sortby_invalid',
   filterLangUnsupported: 'filter_lang_unsupported',
   crsUnsupported: 'crs_unsupported',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** The CRSs offered (OGC API – Features Part 2). EPSG:4490 (CGCS2000) coincides with WGS 84 within centimetres. */
 export const CRS = {

@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import type { Knex } from 'knex';
 import type * as GeoJSON from 'geojson';
 import { bboxPolygon, booleanIntersects } from '@turf/turf';
-import { AppError } from '../errors';
+import { AppError, type ErrorCode } from '../errors';
 import type { LonLatBox } from '../geo/geojson';
 import type { PublicSnapshot, PublicZoneFeature } from '../public/public.service';
 import { addDays, todayInShanghai } from '../shared/dates';
@@ -73,7 +73,7 @@ export const OgcErrorCode = {
   formatUnsupported: 'format_unsupported',
   limitInvalid: 'limit_invalid',
   offsetInvalid: 'offset_invalid',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** The spec's example default page size (OGC 17-069r4, /req/core/fc-limit-definition). */
 export const DEFAULT_LIMIT = 10;

@@ -5,7 +5,7 @@ import type { EditionId, ZoneKind } from '../expiry/editions';
 import { bulletinsRepo } from '../bulletins/bulletins.repo';
 import type { CountyHotlines } from '../bulletins/bulletin.text';
 import { noticeText, noticeTitle, type NoticeItem, type NoticeKind } from './notice.text';
-import { AppError, notFound } from '../errors';
+import { AppError, notFound, type ErrorCode } from '../errors';
 import { todayInShanghai } from '../shared/dates';
 import { publicationsRepo, type PublicationZoneRow } from './publications.repo';
 import { changeOf, publicStateOf, samePublicState, type PublicationKind, type PublishedZoneState, type ZoneChange } from './record';
@@ -16,7 +16,7 @@ export const PUBLISHED = 'publications';
 export const PublicationErrors = {
   ruleAlreadyMet: 'zone_rule_already_met',
   correctsUnknown: 'corrected_publication_unknown',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** What the designator's own act publishes, when the reconciliation is caused by one. */
 export type PrimaryPublication =

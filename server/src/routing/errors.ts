@@ -2,12 +2,13 @@
  * Errors the routing engine throws. Each carries a stable `code`, an HTTP `status` and `details`,
  * the shape the API's error handler answers with (`{ error: { code, message, details } }`).
  */
+import type { ErrorCode } from '../../../contract/errors';
 import type { ZoneRef } from './zone-index';
 
 /** No drivable way between the two positions under the request's closures. */
-export const ROUTE_NOT_FOUND = 'route_not_found';
+export const ROUTE_NOT_FOUND = 'route_not_found' satisfies ErrorCode;
 /** The search settled more nodes than allowed (`maxSettledNodes`). */
-export const ROUTE_BUDGET_EXCEEDED = 'route_budget_exceeded';
+export const ROUTE_BUDGET_EXCEEDED = 'route_budget_exceeded' satisfies ErrorCode;
 
 /** Why no route was found. */
 export type NoRouteReason =

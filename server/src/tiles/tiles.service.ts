@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import GeoJSONVT from 'geojson-vt';
 import vtPbf from 'vt-pbf';
 import type { Database } from '../db/database';
-import { AppError } from '../errors';
+import { AppError, type ErrorCode } from '../errors';
 import type { PublicSnapshot } from '../public/public.service';
 import { TILE_BUFFER, TILE_EXTENT, ZONES_LAYER, tilesRepo, type TileZone } from './tiles.repo';
 
@@ -16,7 +16,7 @@ import { TILE_BUFFER, TILE_EXTENT, ZONES_LAYER, tilesRepo, type TileZone } from 
 export const TileErrorCode = {
   zoomOutOfRange: 'tile_zoom_out_of_range',
   coordinateOutOfRange: 'tile_coordinate_out_of_range',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** Highest zoom served: building level (about 0.15 m per tile unit at Liaocheng's latitude). */
 export const MAX_TILE_ZOOM = 20;

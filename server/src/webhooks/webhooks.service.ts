@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { AppError, notFound, validationError } from '../errors';
+import { AppError, notFound, validationError, type ErrorCode } from '../errors';
 import { parsePoint, parseZoneGeometry, type GeometryLimits } from '../geo/geojson';
 import type { WebhooksConfig } from './webhooks.config';
 import { checkWebhookUrl, guardedLookup, isAllowListed } from './webhooks.target';
@@ -17,7 +17,7 @@ import type { AreaInput, ClaimedDelivery, MatchedZoneRow, WebhooksRepo } from '.
 export const WebhookErrorCode = {
   areaInvalid: 'webhook_area_invalid',
   countyUnknown: 'webhook_county_unknown',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** The header carrying the signature: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. */
 export const SIGNATURE_HEADER = 'X-Signature';

@@ -4,14 +4,14 @@
 
 import dns from 'node:dns';
 import net from 'node:net';
-import { AppError } from '../errors';
+import { AppError, type ErrorCode } from '../errors';
 
 /** Stable error codes of webhook targets. */
 export const WebhookTargetError = {
   urlInvalid: 'webhook_url_invalid',
   httpsRequired: 'webhook_https_required',
   hostNotAllowed: 'webhook_host_not_allowed',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** Addresses no webhook may reach unless its host is allow-listed: loopback, private, link-local, and the like. */
 const NOT_PUBLIC = new net.BlockList();

@@ -6,6 +6,7 @@ import { parseFeature, parseFeatureCollection, parseZoneGeometry, type GeometryL
 import type { z } from 'zod';
 import { parseInput } from '../http';
 import { AppError, ErrorCode, notFound } from '../errors';
+import type { WarningCode } from '../../../contract/errors';
 import { getEdition, type EditionId, type ZoneKind } from '../expiry/editions';
 import { MEASURES } from '../expiry/measures';
 import type { ExpiryService } from '../expiry/expiry.service';
@@ -22,7 +23,7 @@ export const ZoneErrors = {
   geometryTooSmall: 'geometry_too_small',
   liftDatePast: 'lift_date_past',
   liftDateFuture: 'lift_date_future',
-} as const;
+} as const satisfies Record<string, ErrorCode | WarningCode>;
 
 export interface ZoneWarning {
   code: string;
