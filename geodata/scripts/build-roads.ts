@@ -21,27 +21,13 @@ import {
   writeGeodata,
   type LonLat,
 } from './common';
-import {
-  alongWithSegment,
-  boundaryCrossings,
-  connectedComponents,
-  insertCrossings,
-  positionKey,
-  segmentIntersection,
-  splitAtJunctions,
-} from './network';
+import { alongWithSegment, boundaryCrossings, connectedComponents, positionKey } from './network';
+import { segmentIntersection } from '../../server/src/geo/planar';
+import { insertCrossings, nodeRoadLines } from '../../server/src/roads/roads.noding';
+import { DEFAULT_SPEED_KMH, type RoadClass as StoredRoadClass } from '../../server/src/roads/roads.speeds';
 
-export type RoadClass = 'motorway' | 'trunk' | 'primary' | 'secondary' | 'tertiary' | 'residential';
-
-/** Free-flow speed used by the router, by class. */
-export const SPEED_KMH: Record<RoadClass, number> = {
-  motorway: 100,
-  trunk: 70,
-  primary: 60,
-  secondary: 50,
-  tertiary: 40,
-  residential: 30,
-};
+/** The classes the sample network is drawn in (no service roads or unclassified ones). */
+export type RoadClass = Exclude<StoredRoadClass, 'service' | 'unclassified'>;
 
 /** A neighbouring place a road comes from, where it enters the city. */
 export interface Place {
@@ -584,7 +570,10 @@ export function buildRoadNetwork(city: CityArea, specs: RoadSpec[] = ROADS): Roa
 
   const lines = specs.map((spec) => ({ coords: coords.get(spec.key)!, gradeSeparated: spec.class === 'motorway' }));
   const noded = insertCrossings(lines);
-  const edges = splitAtJunctions(noded, [...entries.map((e) => e.position), ...tollPlazas.map((t) => t.position)]);
+  const edges = nodeRoadLines(
+    noded.map((coordinates, lineIndex) => ({ coordinates, props: lineIndex })),
+    { junctions: [...entries.map((e) => e.position), ...tollPlazas.map((t) => t.position)] },
+  ).map((edge) => ({ lineIndex: edge.props, coords: edge.coordinates }));
 
   for (const edge of edges) {
     const distinct = new Set(edge.coords.map(positionKey));
@@ -637,7 +626,7 @@ export function buildRoadNetwork(city: CityArea, specs: RoadSpec[] = ROADS): Roa
         name: spec.name,
         ref: spec.ref,
         class: spec.class,
-        speedKmh: SPEED_KMH[spec.class],
+        speedKmh: DEFAULT_SPEED_KMH[spec.class],
         oneway: false,
         maxHeightM: spec.maxHeightM ?? null,
         maxWeightT: spec.maxWeightT ?? null,

@@ -9,6 +9,7 @@ import type * as GeoJSON from 'geojson';
 import rewind from '@mapbox/geojson-rewind';
 import Flatbush from 'flatbush';
 import { z } from 'zod';
+import { locatePointInRing, orientation, withinSegmentBox } from './planar';
 import {
   BBOX_INVERTED,
   BBOX_MALFORMED,
@@ -332,12 +333,6 @@ function assertInServiceArea(positions: Pos[], area: LonLatBox, at: Where): void
 // ---------------------------------------------------------------------------------------------
 // Planar topology of polygons
 
-/** Sign of the turn a→b→c: 1 left (counter-clockwise), -1 right, 0 collinear. */
-function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
-  const v = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
-  return v > 0 ? 1 : v < 0 ? -1 : 0;
-}
-
 /** Order of the sweep: by longitude, then latitude (a sweep line tilted by an infinitesimal angle). */
 function lexCompare(ax: number, ay: number, bx: number, by: number): number {
   return ax !== bx ? (ax < bx ? -1 : 1) : ay !== by ? (ay < by ? -1 : 1) : 0;
@@ -364,15 +359,13 @@ const CROSS = 2;
 const OVERLAP = 3;
 
 function onBox(px: number, py: number, e: Edge): boolean {
-  return (
-    px >= Math.min(e.lx, e.rx) && px <= Math.max(e.lx, e.rx) && py >= Math.min(e.ly, e.ry) && py <= Math.max(e.ly, e.ry)
-  );
+  return withinSegmentBox(e.lx, e.ly, e.rx, e.ry, px, py);
 }
 
 /** How two edges meet: NONE, TOUCH (a single point), CROSS (interiors cross) or OVERLAP (collinear, sharing a stretch). */
 function meeting(p: Edge, q: Edge): number {
-  const d1 = orient(q.lx, q.ly, q.rx, q.ry, p.lx, p.ly);
-  const d2 = orient(q.lx, q.ly, q.rx, q.ry, p.rx, p.ry);
+  const d1 = orientation(q.lx, q.ly, q.rx, q.ry, p.lx, p.ly);
+  const d2 = orientation(q.lx, q.ly, q.rx, q.ry, p.rx, p.ry);
   if (d1 === 0 && d2 === 0) {
     // Collinear: along the line the sweep order is monotone, so compare the shared stretch in it.
     const startsP = lexCompare(p.lx, p.ly, q.lx, q.ly) >= 0;
@@ -384,8 +377,8 @@ function meeting(p: Edge, q: Edge): number {
     const c = lexCompare(sx, sy, ex, ey);
     return c < 0 ? OVERLAP : c === 0 ? TOUCH : NONE;
   }
-  const d3 = orient(p.lx, p.ly, p.rx, p.ry, q.lx, q.ly);
-  const d4 = orient(p.lx, p.ly, p.rx, p.ry, q.rx, q.ry);
+  const d3 = orientation(p.lx, p.ly, p.rx, p.ry, q.lx, q.ly);
+  const d4 = orientation(p.lx, p.ly, p.rx, p.ry, q.rx, q.ry);
   if (d1 * d2 < 0 && d3 * d4 < 0) return CROSS;
   if (
     (d1 === 0 && onBox(p.lx, p.ly, q)) ||
@@ -416,7 +409,7 @@ function meetingPoint(p: Edge, q: Edge): Pos {
     [[q.rx, q.ry], p],
   ];
   for (const [pt, other] of ends) {
-    if (orient(other.lx, other.ly, other.rx, other.ry, pt[0], pt[1]) === 0 && onBox(pt[0], pt[1], other)) return pt;
+    if (orientation(other.lx, other.ly, other.rx, other.ry, pt[0], pt[1]) === 0 && onBox(pt[0], pt[1], other)) return pt;
   }
   return [p.lx, p.ly];
 }
@@ -432,10 +425,10 @@ function compareEdges(a: Edge, b: Edge): number {
   const order = lexCompare(a.lx, a.ly, b.lx, b.ly);
   if (order > 0) return -compareEdges(b, a);
   if (order < 0) {
-    const side = orient(a.lx, a.ly, a.rx, a.ry, b.lx, b.ly);
+    const side = orientation(a.lx, a.ly, a.rx, a.ry, b.lx, b.ly);
     if (side !== 0) return -side;
   }
-  const side = orient(a.lx, a.ly, a.rx, a.ry, b.rx, b.ry);
+  const side = orientation(a.lx, a.ly, a.rx, a.ry, b.rx, b.ry);
   if (side !== 0) return -side;
   return a.id - b.id;
 }
@@ -566,33 +559,13 @@ function lowerBound(block: Edge[], edge: Edge): number {
   return lo;
 }
 
-/** Where a point lies relative to a closed ring: 1 inside, 0 on its boundary, -1 outside. */
-function locatePoint(px: number, py: number, ring: Pos[]): number {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [ax, ay] = ring[j];
-    const [bx, by] = ring[i];
-    if (
-      orient(ax, ay, bx, by, px, py) === 0 &&
-      px >= Math.min(ax, bx) &&
-      px <= Math.max(ax, bx) &&
-      py >= Math.min(ay, by) &&
-      py <= Math.max(ay, by)
-    ) {
-      return 0;
-    }
-    if (ay > py !== by > py && px < ax + ((py - ay) * (bx - ax)) / (by - ay)) inside = !inside;
-  }
-  return inside ? 1 : -1;
-}
-
 /**
  * Where a ring lies relative to another it does not cross: decided by its first vertex off the
  * other's boundary (rings may touch at points). 0 when every vertex is on the boundary.
  */
 function locateRing(ring: Pos[], container: Pos[]): number {
   for (let i = 0; i < ring.length - 1; i++) {
-    const where = locatePoint(ring[i][0], ring[i][1], container);
+    const where = locatePointInRing(ring[i][0], ring[i][1], container);
     if (where !== 0) return where;
   }
   return 0;
@@ -658,7 +631,7 @@ function assertValidTopology(polygons: Pos[][][], origins: number[][][], at: (po
         const v = ring[i];
         const next = ring[i + 1];
         const backwards = (prev[0] - v[0]) * (next[0] - v[0]) + (prev[1] - v[1]) * (next[1] - v[1]) > 0;
-        if (backwards && orient(prev[0], prev[1], v[0], v[1], next[0], next[1]) === 0) {
+        if (backwards && orientation(prev[0], prev[1], v[0], v[1], next[0], next[1]) === 0) {
           fail(RING_SELF_INTERSECTION, `${capitalised(ringName(p, r))} doubles back on itself at ${fmt(v)} (position ${origins[p][r][i]}).`, {
             ...at(p, r),
             at: v,

@@ -4,8 +4,8 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { openDatabase, type Database } from '../db/database';
+import { DEFAULT_SPEED_KMH } from './roads.speeds';
 import {
-  DEFAULT_SPEED_KMH,
   importOsmRoads,
   parseImportBbox,
   parseMaxheight,

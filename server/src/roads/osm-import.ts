@@ -24,10 +24,8 @@ import type { Knex } from 'knex';
 import osmRead, { type OsmNode, type OsmWay } from 'osm-read';
 import { nodeRoadLines, type RoadLine } from './roads.noding';
 import { roadsRepo, type RoadInsert } from './roads.repo';
+import { DEFAULT_SPEED_KMH, type RoadClass } from './roads.speeds';
 import type { LonLatBox } from '../geo/geojson';
-
-/** The road classes the `roads` table accepts (its CHECK constraint). */
-export type RoadClass = 'motorway' | 'trunk' | 'primary' | 'secondary' | 'tertiary' | 'residential' | 'service' | 'unclassified';
 
 /**
  * The OSM `highway=*` values imported and the class each is stored as. A link (slip road) takes
@@ -49,18 +47,6 @@ export const HIGHWAY_CLASSES: Readonly<Record<string, RoadClass>> = Object.freez
   residential: 'residential',
   living_street: 'residential',
   service: 'service',
-});
-
-/** Speed in km/h assumed for a way without a usable `maxspeed`, by class. */
-export const DEFAULT_SPEED_KMH: Readonly<Record<RoadClass, number>> = Object.freeze({
-  motorway: 100,
-  trunk: 70,
-  primary: 60,
-  secondary: 50,
-  tertiary: 40,
-  residential: 30,
-  unclassified: 30,
-  service: 20,
 });
 
 // Parking aisles, driveways and drive-throughs are not through roads: they would add many dead ends

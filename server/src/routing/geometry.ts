@@ -2,9 +2,8 @@
  * Small planar and local-metric geometry used by the routing engine.
  *
  * Two coordinate spaces are used on purpose:
- * - lon/lat degrees, planar, for every topological test (does a road cross a zone). That is the
- *   same plane PostGIS uses for `ST_Intersects` on `geometry(…, 4326)`, so the engine and SQL agree
- *   on which roads a zone closes.
+ * - lon/lat degrees, planar, for every topological test (does a road cross a zone), through the
+ *   shared primitives of `geo/planar.ts`, so the engine and SQL agree on which roads a zone closes.
  * - local metres, for distances (snapping, heuristic bounds), through an equirectangular projection
  *   scaled by the WGS84 radii of curvature at a reference latitude.
  */
@@ -37,47 +36,6 @@ export function metricScaleAt(lat: number): MetricScale {
   const n = WGS84_A / Math.sqrt(w);
   const m = (WGS84_A * (1 - WGS84_E2)) / (w * Math.sqrt(w));
   return { kx: n * Math.cos(lat * DEG) * DEG, ky: m * DEG };
-}
-
-/** Sign of the turn a→b→c: >0 left, <0 right, 0 collinear. */
-function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
-  return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
-}
-
-/** Whether c lies inside the bounding box of a–b (used only when a, b, c are collinear). */
-function withinBox(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): boolean {
-  return (
-    cx >= Math.min(ax, bx) && cx <= Math.max(ax, bx) && cy >= Math.min(ay, by) && cy <= Math.max(ay, by)
-  );
-}
-
-/**
- * Whether segments a–b and c–d share at least one point. Touching (an end on the other segment)
- * and collinear overlap count, like `ST_Intersects`: a road that runs along a zone's fence line
- * is treated as crossing it.
- */
-export function segmentsIntersect(
-  ax: number,
-  ay: number,
-  bx: number,
-  by: number,
-  cx: number,
-  cy: number,
-  dx: number,
-  dy: number,
-): boolean {
-  const o1 = orient(ax, ay, bx, by, cx, cy);
-  const o2 = orient(ax, ay, bx, by, dx, dy);
-  const o3 = orient(cx, cy, dx, dy, ax, ay);
-  const o4 = orient(cx, cy, dx, dy, bx, by);
-  if (((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0))) {
-    return true;
-  }
-  if (o1 === 0 && withinBox(ax, ay, bx, by, cx, cy)) return true;
-  if (o2 === 0 && withinBox(ax, ay, bx, by, dx, dy)) return true;
-  if (o3 === 0 && withinBox(cx, cy, dx, dy, ax, ay)) return true;
-  if (o4 === 0 && withinBox(cx, cy, dx, dy, bx, by)) return true;
-  return false;
 }
 
 /** Closest point of a segment to a point, in a planar metric space. */

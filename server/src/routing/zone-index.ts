@@ -16,7 +16,8 @@
  */
 import Flatbush from 'flatbush';
 import type { MultiPolygon } from 'geojson';
-import { segmentsIntersect, type LonLat } from './geometry';
+import { rayCrossesSegment, segmentsIntersect } from '../geo/planar';
+import type { LonLat } from './geometry';
 import type { RoadGraph } from './graph';
 
 /** Kinds of risk zone (docs/rules.md "Zone kinds"). */
@@ -161,19 +162,11 @@ export class ZonePolygon {
     return segmentsIntersect(this.qax, this.qay, this.qbx, this.qby, g[o], g[o + 1], g[o + 2], g[o + 3]);
   };
 
-  // Crossing-number test on a ray from (qax, qay) towards +x; half-open in y so a ray through a
-  // vertex counts it once.
+  // Crossing-number test on a ray from (qax, qay) towards +x.
   private readonly toggleRayCrossing = (i: number): boolean => {
     const g = this.segments;
     const o = i * 4;
-    const ay = g[o + 1];
-    const by = g[o + 3];
-    if (ay > this.qay !== by > this.qay) {
-      const ax = g[o];
-      const bx = g[o + 2];
-      const x = ax + ((this.qay - ay) * (bx - ax)) / (by - ay);
-      if (this.qax < x) this.partParity[this.segmentPart[i]] ^= 1;
-    }
+    if (rayCrossesSegment(this.qax, this.qay, g[o], g[o + 1], g[o + 2], g[o + 3])) this.partParity[this.segmentPart[i]] ^= 1;
     return false;
   };
 
