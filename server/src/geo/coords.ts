@@ -1,4 +1,4 @@
-// Consumer maps in China (Amap, Tencent: GCJ-02; Baidu: BD-09) show coordinates offset by hundreds
+// Consumer maps in China (Amap, Tencent: GCJ-02) show coordinates offset by hundreds
 // of metres from WGS84, which the database stores (docs/rules.md, "Coordinates in China"). A position a
 // resident copies from such a map is converted here before any lookup.
 
@@ -32,15 +32,5 @@ function assertPosition(lon: number, lat: number): void {
 export function gcj02ToWgs84(lon: number, lat: number): LonLat {
   assertPosition(lon, lat);
   const [x, y] = gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84);
-  return { lon: x, lat: y };
-}
-
-/** The same conversion under the name the lookup endpoint's specification uses. */
-export const gcoj02ToWgs84 = gcj02ToWgs84;
-
-/** Converts a BD-09 position (Baidu Maps) to WGS84, through GCJ-02. */
-export function bd09ToWgs84(lon: number, lat: number): LonLat {
-  assertPosition(lon, lat);
-  const [x, y] = gcoord.transform([lon, lat], gcoord.BD09, gcoord.WGS84);
   return { lon: x, lat: y };
 }

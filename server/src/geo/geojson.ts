@@ -62,13 +62,6 @@ export interface GeometryLimits {
   serviceArea: LonLatBox;
 }
 
-/** Limits for callers without a deployment config; write paths pass the configured service area. */
-export const DEFAULT_GEOMETRY_LIMITS: Readonly<GeometryLimits> = Object.freeze({
-  maxVertices: 10_000,
-  maxDepth: 8,
-  serviceArea: [-180, -90, 180, 90] as LonLatBox,
-});
-
 /** A refused geometry input: always a client error (400) with a stable `code` from geojson-codes. */
 export class GeometryInputError extends Error {
   override readonly name = 'GeometryInputError';

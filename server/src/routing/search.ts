@@ -46,17 +46,6 @@ export interface ArcFilter {
   weightT: number;
 }
 
-/** A filter that closes nothing. */
-export const OPEN_ARC_FILTER: ArcFilter = {
-  zoneMask: null,
-  avoidBits: 0,
-  reopened: null,
-  reopenStamp: 0,
-  truck: false,
-  heightM: -Infinity,
-  weightT: -Infinity,
-};
-
 /** Whether a zone closure in `filter` closes edge e. */
 export function zoneClosesEdge(filter: ArcFilter, e: number): boolean {
   return (
