@@ -20,7 +20,6 @@ export interface TruckRow {
   state: TruckState;
   route: unknown;
   route_planned_at: Date | null;
-  route_flag: unknown;
   version: number;
   created_by: string;
   created_at: Date;
@@ -30,7 +29,7 @@ export interface TruckRow {
 
 const COLUMNS = [
   'id', 'plate', 'driver_name', 'driver_phone', 'origin_city', 'from_high_risk_area', 'destination_address', 'expected_arrival',
-  'checkpoint_id', 'checkpoint_chosen_by_service', 'height_m', 'weight_t', 'state', 'route', 'route_planned_at', 'route_flag',
+  'checkpoint_id', 'checkpoint_chosen_by_service', 'height_m', 'weight_t', 'state', 'route', 'route_planned_at',
   'version', 'created_by', 'created_at', 'updated_at',
 ];
 
@@ -68,8 +67,8 @@ export function trucksRepo(knex: Knex) {
       return q;
     },
     /** Trucks not yet handed over that have a planned route: the ones a new zone may cut. */
-    async withOpenRoutes(): Promise<{ id: string; route: { geometry: { coordinates: [number, number][] } }; route_flag: unknown }[]> {
-      return knex('trucks').select('id', 'route', 'route_flag').whereNot({ state: 'handed_over' }).whereNotNull('route');
+    async withOpenRoutes(): Promise<{ id: string; route: { geometry: { coordinates: [number, number][] } } }[]> {
+      return knex('trucks').select('id', 'route').whereNot({ state: 'handed_over' }).whereNotNull('route');
     },
     async setState(trx: Knex.Transaction, id: string, state: TruckState) {
       await trx('trucks').where({ id }).update({ state, version: trx.raw('version + 1'), updated_at: trx.fn.now() });
@@ -77,12 +76,9 @@ export function trucksRepo(knex: Knex) {
     async setRoute(trx: Knex.Transaction, id: string, t: { checkpointId: string | null; chosenByService: boolean; route: unknown; routeLine: GeoJSON.LineString }) {
       await trx('trucks').where({ id }).update({
         checkpoint_id: t.checkpointId, checkpoint_chosen_by_service: t.chosenByService, route: JSON.stringify(t.route),
-        route_geom: geomFromGeoJSON(trx, t.routeLine), route_planned_at: trx.fn.now(), route_flag: null,
+        route_geom: geomFromGeoJSON(trx, t.routeLine), route_planned_at: trx.fn.now(),
         version: trx.raw('version + 1'), updated_at: trx.fn.now(),
       });
-    },
-    async setFlag(id: string, flag: unknown | null) {
-      await knex('trucks').where({ id }).update({ route_flag: flag === null ? null : JSON.stringify(flag) });
     },
     async addEvent(trx: Knex.Transaction, truckId: string, state: string, by: string, note: string) {
       await trx('truck_events').insert({ truck_id: truckId, state, by, note });

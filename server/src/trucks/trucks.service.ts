@@ -129,15 +129,14 @@ export function trucksService(knex: Knex, deps: { limits: GeometryLimits; routin
       });
       return this.get(id);
     },
-    /** Re-checks every open route against the zones in force and records which are now cut. */
+    /**
+     * Counts the open routes that a zone in force now cuts. Nothing is stored: every read of a
+     * truck computes its `routeFlag` against the zones in force (see `view`), so it is never stale.
+     */
     async recheckRoutes(): Promise<number> {
       let flagged = 0;
       for (const t of await repo.withOpenRoutes()) {
-        const crossed = await deps.routing.zonesCrossed(t.route.geometry.coordinates);
-        const flag = crossed.length ? { zones: crossed, at: new Date().toISOString() } : null;
-        const had = Boolean(t.route_flag);
-        if (had !== Boolean(flag)) await repo.setFlag(t.id, flag);
-        if (flag) flagged += 1;
+        if ((await deps.routing.zonesCrossed(t.route.geometry.coordinates)).length) flagged += 1;
       }
       return flagged;
     },
