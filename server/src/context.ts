@@ -14,7 +14,7 @@ import { publicService } from './public/public.service';
 import { routingService } from './routing/routing.service';
 import { trucksService } from './trucks/trucks.service';
 import { checkpointsRepo } from './checkpoints/checkpoints.repo';
-import { PUBLISHED, publicationsService, type Published } from './publications/publications.service';
+import { publicationsService, type Published } from './publications/publications.service';
 
 /** Everything a route needs: settings, the database, and the feature services built on them. */
 export function createContext(config: Config, db: Database) {
@@ -55,17 +55,8 @@ export function createContext(config: Config, db: Database) {
   });
   const trucks = trucksService(db.knex, { limits, routing });
   const all = { ...services, routing, trucks };
-  // When the zones in force change (published, lifted, stepped down), planned routes are checked
-  // again and the ones a zone now cuts are flagged for the coordinators.
-  let recheck: NodeJS.Timeout | null = null;
-  void db.listen(PUBLISHED, () => {
-    if (recheck) clearTimeout(recheck);
-    recheck = setTimeout(() => {
-      recheck = null;
-      trucks.recheckRoutes().catch((err: unknown) => console.error('[trucks] rechecking planned routes failed:', err instanceof Error ? err.message : err));
-    }, 200);
-    recheck.unref();
-  });
+  // A planned route that a zone published since cuts is flagged when a truck is read (its
+  // `routeFlag` is computed against the zones in force), so a publication needs no recheck here.
   return {
     config,
     db,
@@ -73,8 +64,6 @@ export function createContext(config: Config, db: Database) {
     services: all,
     /** Stops the timers that would otherwise run after the database is closed. */
     close() {
-      if (recheck) clearTimeout(recheck);
-      recheck = null;
       publicMap.close();
     },
   };

@@ -66,10 +66,6 @@ export function trucksRepo(knex: Knex) {
       if (state) q.where({ state });
       return q;
     },
-    /** Trucks not yet handed over that have a planned route: the ones a new zone may cut. */
-    async withOpenRoutes(): Promise<{ id: string; route: { geometry: { coordinates: [number, number][] } } }[]> {
-      return knex('trucks').select('id', 'route').whereNot({ state: 'handed_over' }).whereNotNull('route');
-    },
     async setState(trx: Knex.Transaction, id: string, state: TruckState) {
       await trx('trucks').where({ id }).update({ state, version: trx.raw('version + 1'), updated_at: trx.fn.now() });
     },

@@ -129,17 +129,6 @@ export function trucksService(knex: Knex, deps: { limits: GeometryLimits; routin
       });
       return this.get(id);
     },
-    /**
-     * Counts the open routes that a zone in force now cuts. Nothing is stored: every read of a
-     * truck computes its `routeFlag` against the zones in force (see `view`), so it is never stale.
-     */
-    async recheckRoutes(): Promise<number> {
-      let flagged = 0;
-      for (const t of await repo.withOpenRoutes()) {
-        if ((await deps.routing.zonesCrossed(t.route.geometry.coordinates)).length) flagged += 1;
-      }
-      return flagged;
-    },
   };
 }
 export type TrucksService = ReturnType<typeof trucksService>;
