@@ -197,6 +197,9 @@ describe.each(backends())('webhook deliveries across a crash on %s', (backend) =
       WEBHOOK_RETRY_BASE_MS: '200',
       WEBHOOK_RETRY_MAX_MS: '1000',
       WEBHOOK_POLL_MS: '200',
+      // A kill can land while a delivery is claimed: its lease must run out within the test.
+      WEBHOOK_LEASE_MS: '1000',
+      WEBHOOK_TIMEOUT_MS: '2000',
     };
     service = await startServiceProcess(env);
     const admin = await loginAs(service.url, 'admin');
@@ -212,7 +215,7 @@ describe.each(backends())('webhook deliveries across a crash on %s', (backend) =
     receiver.answer('/down', []);
 
     service = await startServiceProcess(env);
-    const delivered = await waitFor('the delivery after the restart', () => receiver.at('/down').find((r, i) => i >= failedBefore && r.body.includes(zone)));
+    const delivered = await waitFor('the delivery after the restart', () => receiver.at('/down').find((r, i) => i >= failedBefore && r.body.includes(zone)), 60_000);
     expect(signedWith(sub.body.secret, delivered)).toBe(true);
     const admin2 = await loginAs(service.url, 'admin');
     const d = await waitFor('the delivery to be recorded', async () => {

@@ -12,6 +12,7 @@ const schema = z.object({
   WEBHOOK_RETRY_FOR_HOURS: z.coerce.number().positive().default(72),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(5_000),
+  WEBHOOK_LEASE_MS: z.coerce.number().int().positive().default(300_000),
   WEBHOOK_DELIVERIES: z.enum(['true', 'false']).default('true'),
 });
 
@@ -33,6 +34,11 @@ export interface WebhooksConfig {
   timeoutMs: number;
   /** How often the worker looks for work when no publication is announced. @defaultValue 5 000 ms */
   pollMs: number;
+  /**
+   * How long a claimed delivery is this process's before another (or this one after a crash) may
+   * try it again, on top of the request timeout. @defaultValue 5 minutes
+   */
+  leaseMs: number;
   /** Whether this process delivers (the outbox is shared: any process may). @defaultValue true */
   deliver: boolean;
 }
@@ -52,6 +58,7 @@ export function webhooksConfig(env: NodeJS.ProcessEnv = process.env): WebhooksCo
     retryForMs: e.WEBHOOK_RETRY_FOR_HOURS * 3_600_000,
     timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     pollMs: e.WEBHOOK_POLL_MS,
+    leaseMs: e.WEBHOOK_LEASE_MS,
     deliver: e.WEBHOOK_DELIVERIES === 'true',
   };
 }

@@ -23,8 +23,6 @@ export const WebhookErrorCode = {
 export const SIGNATURE_HEADER = 'X-Signature';
 /** Largest circle around a point. */
 export const MAX_RADIUS_METERS = 50_000;
-/** How long a claimed delivery is this process's before another may try it. */
-const LEASE_MS = 5 * 60_000;
 /** Publications looked at per subscription per pass, so one pass stays short. */
 const SCAN_BATCH = 200;
 
@@ -194,7 +192,7 @@ export function webhooksService(deps: WebhooksDeps) {
 
     /** Claims the due deliveries (each its subscription's oldest pending one) and sends them. */
     async deliverDue(signal: AbortSignal, limit = 8): Promise<number> {
-      const claimed = await repo.claimDue(limit, LEASE_MS + config.timeoutMs);
+      const claimed = await repo.claimDue(limit, config.leaseMs + config.timeoutMs);
       await Promise.all(
         claimed.map(async (d) => {
           const started = Date.now();
