@@ -1,13 +1,9 @@
 import type { Knex } from 'knex';
+import type { CountyHotlines } from './bulletin.text';
 
 /** SQL for bulletins (通告). */
 export function bulletinsRepo(knex: Knex) {
   return {
-    /** The next number after the bulletins' own; callers hold the publishing lock (publicationsRepo.lock). */
-    async nextNumber(trx: Knex.Transaction): Promise<number> {
-      const row = await trx('bulletins').max<{ n: number | null }>({ n: 'number' }).first();
-      return Number(row?.n ?? 0) + 1;
-    },
     async insert(trx: Knex.Transaction, b: { number: number; title: string; text: string; publishedBy: string }): Promise<{ id: number; published_at: Date }> {
       const [row] = await trx('bulletins').insert({ number: b.number, title: b.title, text: b.text, published_by: b.publishedBy }).returning(['id', 'published_at']);
       return { id: Number(row.id), published_at: row.published_at };
@@ -27,14 +23,21 @@ export function bulletinsRepo(knex: Knex) {
         .orderBy('b.number', 'desc')
         .limit(limit);
     },
-    /** Hotlines of the given counties, by county name (the seed's table is keyed by name). */
-    async hotlinesOfCounties(trx: Knex | Knex.Transaction, countyCodes: string[]) {
-      if (countyCodes.length === 0) return [];
-      return trx('hotlines as h')
+    /** The township hotlines of the given counties, grouped by county (the seed's table is keyed by name). */
+    async hotlinesOfCounties(trx: Knex | Knex.Transaction, countyCodes: (string | null)[]): Promise<CountyHotlines[]> {
+      const codes = [...new Set(countyCodes.filter((c): c is string => Boolean(c)))];
+      if (codes.length === 0) return [];
+      const rows: { county: string; township: string; phones: string[] }[] = await trx('hotlines as h')
         .join('regions as r', 'r.name', 'h.county')
-        .whereIn('r.code', countyCodes)
+        .whereIn('r.code', codes)
         .orderBy('h.id')
         .select('h.county', 'h.township', 'h.phones');
+      const byCounty = new Map<string, CountyHotlines>();
+      for (const h of rows) {
+        if (!byCounty.has(h.county)) byCounty.set(h.county, { county: h.county, lines: [] });
+        byCounty.get(h.county)!.lines.push({ township: h.township, phones: h.phones });
+      }
+      return [...byCounty.values()];
     },
     async regionNames(trx: Knex | Knex.Transaction): Promise<Map<string, string>> {
       const rows = await trx('regions').select('code', 'name');

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { bulletinsRepo } from './bulletins.repo';
-import { bulletinText, type BulletinZone, type CountyHotlines } from './bulletin.text';
+import { bulletinText, type BulletinZone } from './bulletin.text';
 import { zonesRepo, relinkZoneCases, type ZoneRow } from '../zones/zones.repo';
 import { snapshot } from '../zones/zones.service';
 import { parseInput } from '../http';
@@ -65,13 +65,8 @@ export function bulletinsService(
       effectiveOn: b.publishedOn,
       areaKm2: b.areas.get(r.id) ?? 0,
     }));
-    const hotlineRows = await repo.hotlinesOfCounties(db, [...new Set(b.rows.map((r) => r.county_code).filter((c): c is string => Boolean(c)))]);
-    const byCounty = new Map<string, CountyHotlines>();
-    for (const h of hotlineRows) {
-      if (!byCounty.has(h.county)) byCounty.set(h.county, { county: h.county, lines: [] });
-      byCounty.get(h.county)!.lines.push({ township: h.township, phones: h.phones });
-    }
-    return bulletinText({ number: b.number, title: b.title, publishedOn: b.publishedOn, zones: bulletinZones, hotlines: [...byCounty.values()], corrects: b.corrects });
+    const hotlines = await repo.hotlinesOfCounties(db, b.rows.map((r) => r.county_code));
+    return bulletinText({ number: b.number, title: b.title, publishedOn: b.publishedOn, zones: bulletinZones, hotlines, corrects: b.corrects });
   };
 
   return {
@@ -81,7 +76,7 @@ export function bulletinsService(
       const input = parseInput(PublishBody, body);
       return knex.transaction(async (trx) => {
         const rows = await lockedZones(trx, input.zoneIds);
-        const number = Math.max(await repo.nextNumber(trx), await deps.publications.repo.nextNumber(trx));
+        const number = await deps.publications.repo.nextNumber(trx);
         const corrects = input.corrects ? await deps.publications.correctedPublication(trx, input.corrects) : null;
         const areas = await deps.publications.repo.areasKm2(trx, rows.map((r) => r.id));
         return { number, title: input.title, text: await composeText(trx, { number, title: input.title, rows, publishedOn: todayInShanghai(), corrects, areas }) };

@@ -42,9 +42,12 @@ export function publicationsRepo(knex: Knex) {
     async lock(trx: Knex.Transaction): Promise<void> {
       await trx.raw('SELECT pg_advisory_xact_lock(?)', [EXPIRY_LOCK_KEY]);
     },
-    /** The next number; callers hold the lock. */
+    /**
+     * The next number; callers hold the lock. Bulletins numbered before the record existed keep
+     * their numbers, so the sequence continues after the larger of the two.
+     */
     async nextNumber(trx: Knex.Transaction): Promise<number> {
-      const row = await trx('publications').max<{ n: number | null }>({ n: 'number' }).first();
+      const row = (await trx.raw('SELECT greatest((SELECT max(number) FROM publications), (SELECT max(number) FROM bulletins)) AS n')).rows[0];
       return Number(row?.n ?? 0) + 1;
     },
     async latestNumber(db: Knex | Knex.Transaction = knex): Promise<number> {

@@ -3,7 +3,6 @@ import type { ZoneStatusAsOf } from '../expiry/engine';
 import type { ZoneFactsRow } from '../expiry/expiry.repo';
 import type { EditionId, ZoneKind } from '../expiry/editions';
 import { bulletinsRepo } from '../bulletins/bulletins.repo';
-import type { CountyHotlines } from '../bulletins/bulletin.text';
 import { noticeText, noticeTitle, type NoticeItem, type NoticeKind } from './notice.text';
 import { AppError, notFound, type ErrorCode } from '../errors';
 import { todayInShanghai } from '../shared/dates';
@@ -65,15 +64,6 @@ export function publicationsService(knex: Knex, deps: { notify: (channel: string
   const repo = publicationsRepo(knex);
   const bulletins = bulletinsRepo(knex);
 
-  const hotlinesFor = async (trx: Knex.Transaction, countyCodes: string[]): Promise<CountyHotlines[]> => {
-    const rows = await bulletins.hotlinesOfCounties(trx, countyCodes);
-    const byCounty = new Map<string, CountyHotlines>();
-    for (const h of rows) {
-      if (!byCounty.has(h.county)) byCounty.set(h.county, { county: h.county, lines: [] });
-      byCounty.get(h.county)!.lines.push({ township: h.township, phones: h.phones });
-    }
-    return [...byCounty.values()];
-  };
 
   /** The date a change of the engine's takes effect: its rule's date, never before it is published. */
   const effectiveOf = (st: ZoneStatusAsOf, change: ZoneChange, today: string): string => {
@@ -173,7 +163,7 @@ export function publicationsService(knex: Knex, deps: { notify: (channel: string
       }
 
       const out: Published[] = [];
-      let number = Math.max(await repo.nextNumber(trx), (await bulletins.nextNumber(trx)));
+      let number = await repo.nextNumber(trx);
       const publishedOn = todayInShanghai(now);
       for (const group of groups) {
         const countyOf = (p: Planned) => (p.row.county_code ? (names.get(p.row.county_code) ?? null) : null);
@@ -192,8 +182,8 @@ export function publicationsService(knex: Knex, deps: { notify: (channel: string
           const reason = primary?.kind === 'hand_lift' && group.kind === 'hand_lift' ? primary.reason : null;
           const items = group.items.map((p) => noticeItem(p, countyOf(p), reason));
           title = noticeTitle(noticeKind, items).zh;
-          const counties = [...new Set(group.items.map((p) => p.row.county_code).filter((c): c is string => Boolean(c)))];
-          text = noticeText({ number, kind: noticeKind, publishedOn, items, hotlines: await hotlinesFor(trx, counties) });
+          const hotlines = await bulletins.hotlinesOfCounties(trx, group.items.map((p) => p.row.county_code));
+          text = noticeText({ number, kind: noticeKind, publishedOn, items, hotlines });
           if (group.kind !== 'hand_lift') author = 'expiry';
         }
         await repo.insert(

@@ -15,10 +15,8 @@ import { diffDays } from '../shared/dates';
  * `hand_lift` is a designator lifting a zone before its rule does.
  */
 export { PUBLICATION_KINDS, type PublicationKind } from '../../../contract/vocabulary';
-import type { PublicationKind, ZoneChange } from '../../../contract/vocabulary';
+import type { ZoneChange } from '../../../contract/vocabulary';
 
-/** The notices among them: what a resident reads as 通告 in the bulletin list. */
-export const NOTICE_KINDS: readonly PublicationKind[] = ['bulletin', 'correction', 'rule_transition', 'hand_lift', 'reopening', 'update'];
 
 /** What a publication did to one zone. */
 export { ZONE_CHANGES, type ZoneChange } from '../../../contract/vocabulary';
