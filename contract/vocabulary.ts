@@ -28,6 +28,7 @@ export const HISTORY_ACTIONS = [
   'rule_transition',
   'rule_revised',
   'state_applied',
+  'case_recorded',
 ] as const;
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 

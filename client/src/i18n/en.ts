@@ -376,7 +376,13 @@ const en: Messages = {
       rule_transition: 'Changed or lifted by rule',
       rule_revised: 'Recomputed after a late report',
       state_applied: 'Rule applied',
+      case_recorded: 'New case in the zone',
     },
+    caseReportedOn: 'case reported {date}',
+    caseRestarted: 'Count restarted (it stood at {days} days without a new case)',
+    caseNotCounted: 'A case among people isolated at home: the count goes on',
+    caseNextChange: 'Expected change date: {before} → {after}',
+    caseNoDate: 'none',
   },
   auditAction: {
     create: 'Created',

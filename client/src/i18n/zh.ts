@@ -379,7 +379,13 @@ const zh = {
       rule_transition: '按规则调整或解除',
       rule_revised: '按补报病例重新计算',
       state_applied: '规则生效',
+      case_recorded: '区域内新增病例',
     } satisfies Record<HistoryAction, string>,
+    caseReportedOn: '病例报告日期 {date}',
+    caseRestarted: '无新增天数重新计算（此前已连续 {days} 天无新增）',
+    caseNotCounted: '居家隔离人员中的病例，不重新计算无新增天数',
+    caseNextChange: '预计变更日期：{before} → {after}',
+    caseNoDate: '无',
   },
   /** Entries of the audit log. */
   auditAction: {

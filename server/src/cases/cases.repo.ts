@@ -1,5 +1,17 @@
 import type { Knex } from 'knex';
 import { geomFromGeoJSON } from '../geo/sql';
+import type { EditionId, ZoneKind } from '../expiry/editions';
+
+/** A zone a new case lies in, as linkToZones returns it. */
+export interface LinkedZone {
+  id: string;
+  name: string;
+  kind: ZoneKind;
+  status: string;
+  edition: EditionId;
+  designated_on: string;
+  version: number;
+}
 
 /** SQL for case reports (health data: never served to the public). */
 export function casesRepo(knex: Knex) {
@@ -24,7 +36,7 @@ export function casesRepo(knex: Knex) {
       return rows.map((r: { id: string }) => r.id);
     },
     /** Links a new case to every zone containing it; returns those zones. */
-    async linkToZones(trx: Knex.Transaction, caseId: number) {
+    async linkToZones(trx: Knex.Transaction, caseId: number): Promise<LinkedZone[]> {
       const res = await trx.raw(
         `INSERT INTO zone_cases (zone_id, case_id, reported_on, among_isolated)
          SELECT z.id, c.id, c.reported_on, c.among_isolated
@@ -35,7 +47,7 @@ export function casesRepo(knex: Knex) {
       );
       const ids = res.rows.map((r: { zone_id: string }) => r.zone_id);
       if (ids.length === 0) return [];
-      return trx('zones').select('id', 'name', 'kind', 'status', 'edition', 'designated_on').whereIn('id', ids);
+      return trx('zones').select('id', 'name', 'kind', 'status', 'edition', 'designated_on', 'version').whereIn('id', ids);
     },
     async list(opts: { limit: number; since?: string }) {
       const q = knex('cases')

@@ -1,16 +1,20 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { casesRepo } from './cases.repo';
+import { casesRepo, type LinkedZone } from './cases.repo';
 import { parsePoint, type GeometryLimits } from '../geo/geojson';
 import { parseInput } from '../http';
 import { zPastOrToday } from '../zones/zones.schemas';
-import { caseEffect } from '../expiry/engine';
+import { caseEffect, type ZoneStatusAsOf } from '../expiry/engine';
+import { zonesRepo } from '../zones/zones.repo';
 import type { EditionId, ZoneKind } from '../expiry/editions';
 import type { ExpiryService } from '../expiry/expiry.service';
 import { auditRepo } from '../audit/audit.repo';
 import { todayInShanghai } from '../shared/dates';
 import { featureCollection } from '../geo/sql';
 import type { Published } from '../publications/publications.service';
+
+/** What a case among people already isolated at home does to a count it does not restart. */
+const AMONG_ISOLATED = { zh: '居家隔离人员中的病例，经评估无社会面传播，不重新计算', en: 'a case among people already isolated at home does not restart the count' };
 
 const CaseBody = z.object({
   location: z.unknown(),
@@ -23,6 +27,52 @@ const CaseBody = z.object({
 export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry: ExpiryService; afterPublish: (published: Published[]) => Promise<void> }) {
   const repo = casesRepo(knex);
   const audit = auditRepo(knex);
+  const zoneHistory = zonesRepo(knex);
+
+  /**
+   * Writes the case into the history of each zone it lies in that was in force on its report
+   * date, with what it did to the count: the case-free days it restarted and the expected change
+   * date before and after. Written before the expiry run, so any change of kind the case causes
+   * follows it in the history.
+   */
+  async function recordInHistory(trx: Knex.Transaction, c: {
+    caseId: number; reportedOn: string; amongIsolated: boolean; actor: string; today: string;
+    zones: LinkedZone[]; before: Map<string, ZoneStatusAsOf>;
+  }): Promise<void> {
+    const inForce = c.zones.filter((z) => c.before.get(z.id)?.inForce && c.before.get(z.id)?.kind);
+    if (!inForce.length) return;
+    // Today's state with the case counted: the new expected change date.
+    const { statuses: after } = await deps.expiry.evaluateFor(c.today, trx, inForce.map((z) => z.id));
+    for (const zone of inForce) {
+      const before = c.before.get(zone.id)!;
+      const now = after.get(zone.id);
+      const effect = caseEffect(zone.edition, before.kind!);
+      const restarted = !c.amongIsolated || effect.amongIsolatedRestarts;
+      const description = restarted ? effect.description : AMONG_ISOLATED;
+      await zoneHistory.addHistory(trx, {
+        zoneId: zone.id,
+        version: zone.version,
+        by: c.actor,
+        action: 'case_recorded',
+        fromKind: before.kind,
+        toKind: now?.kind ?? before.kind,
+        reason: `${description.zh} / ${description.en}`,
+        effectiveOn: c.reportedOn,
+        details: {
+          caseId: c.caseId,
+          reportedOn: c.reportedOn,
+          amongIsolated: c.amongIsolated,
+          effect: restarted ? effect.effect : 'none',
+          restarted,
+          caseFreeDaysBefore: before.caseFreeDays,
+          nextChangeOnBefore: before.nextChangeOn,
+          nextChangeOn: now?.nextChangeOn ?? null,
+          nextKind: now?.nextKind ?? null,
+        },
+      });
+    }
+  }
+
   return {
     repo,
     async record(body: unknown, actor: string) {
@@ -40,6 +90,7 @@ export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry:
         const caseId = await repo.insert(trx, { reportedOn, note: input.note, amongIsolated: input.amongIsolated, createdBy: actor, location });
         const zones = await repo.linkToZones(trx, caseId);
         await audit.record(trx, { actor, action: 'create', entity: 'case', entityId: String(caseId), after: { reportedOn, amongIsolated: input.amongIsolated, location } });
+        if (zones.length) await recordInHistory(trx, { caseId, reportedOn, amongIsolated: input.amongIsolated, actor, today, zones, before: statuses });
         const run = zones.length ? await deps.expiry.applyIn(trx, today, 'expiry', { zoneIds: zones.map((z: { id: string }) => z.id) }) : null;
         return { caseId, zones, run, statuses };
       });
@@ -55,7 +106,7 @@ export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry:
           kind: st.kind as ZoneKind,
           effect: counts ? e.effect : 'none',
           promptSealedZone: counts && e.promptSealedZone,
-          message: counts ? e.description : { zh: '居家隔离人员中的病例，经评估无社会面传播，不重新计算', en: 'a case among people already isolated at home does not restart the count' },
+          message: counts ? e.description : AMONG_ISOLATED,
         }];
       });
       return {
