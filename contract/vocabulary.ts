@@ -59,3 +59,11 @@ export type ZoneChange = (typeof ZONE_CHANGES)[number];
 /** Account roles. */
 export const ROLES = ['admin', 'designator', 'coordinator'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Kinds of medical and isolation facility on the map. */
+export const FACILITY_KINDS = ['designated_hospital', 'yellow_code_hospital', 'fangcang', 'isolation_site', 'fever_clinic'] as const;
+export type FacilityKind = (typeof FACILITY_KINDS)[number];
+
+/** The hand-over sequence of a reported truck: reported → arrived → en route → handed over. */
+export const TRUCK_STATES = ['reported', 'arrived', 'en_route', 'handed_over'] as const;
+export type TruckState = (typeof TRUCK_STATES)[number];

@@ -2,15 +2,17 @@
 import type { FeatureCollection } from 'geojson';
 import { request } from './http';
 import type {
-  Bulletin,
+  BulletinPreview,
   BulletinSummary,
   CaseCollection,
   CreatedZone,
   Dashboard,
-  ImportResult,
+  ImportAnswer,
   NewCase,
   NewZoneProperties,
+  PublishedBulletin,
   RecordedCase,
+  ScreeningResult,
   ZoneCollection,
   ZoneFeature,
   ZoneGeometry,
@@ -68,17 +70,17 @@ export function liftZone(id: string, reason: string, on?: string): Promise<ZoneF
 }
 
 /** POST /api/zones/:id/screenings: record a screening round of everyone in the zone. */
-export function recordScreening(id: string, on: string, negative: boolean): Promise<unknown> {
+export function recordScreening(id: string, on: string, negative: boolean): Promise<ScreeningResult> {
   return request(`${zonePath(id)}/screenings`, { method: 'POST', body: { on, negative } });
 }
 
 /** POST /api/bulletins/preview: the notice text the bulletin would publish. */
-export function previewBulletin(zoneIds: string[], title: string): Promise<{ text: string }> {
+export function previewBulletin(zoneIds: string[], title: string): Promise<BulletinPreview> {
   return request('/api/bulletins/preview', { method: 'POST', body: { zoneIds, title } });
 }
 
 /** POST /api/bulletins: publish the drafts and pending edits together (all or none). */
-export function publishBulletin(zoneIds: string[], title: string): Promise<Bulletin> {
+export function publishBulletin(zoneIds: string[], title: string): Promise<PublishedBulletin> {
   return request('/api/bulletins', { method: 'POST', body: { zoneIds, title } });
 }
 
@@ -103,7 +105,7 @@ export function getDashboard(signal?: AbortSignal): Promise<Dashboard> {
 }
 
 /** POST /api/zones/import: all-or-nothing import of a FeatureCollection of zones. */
-export function importZones(collection: FeatureCollection): Promise<ImportResult> {
+export function importZones(collection: FeatureCollection): Promise<ImportAnswer> {
   return request('/api/zones/import', { method: 'POST', body: collection });
 }
 

@@ -1,0 +1,94 @@
+/**
+ * Pieces every feature's schemas share: calendar days, localized text, GeoJSON shapes.
+ *
+ * The contract imports nothing from the server or the client: both import it. The client uses
+ * its schemas for types only (`z.infer`), so zod adds nothing to the client's bundle.
+ */
+import { z } from 'zod';
+import type * as GeoJSON from 'geojson';
+import { EDITION_IDS, ZONE_KINDS } from '../vocabulary';
+
+/**
+ * Asia/Shanghai is UTC+8 all year (no daylight saving since 1991), so a fixed offset gives its
+ * calendar day exactly (docs/rules.md, "Counting days"). Kept here rather than imported from the
+ * server's `shared/dates.ts` because the contract depends on neither side.
+ */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True when `s` is a real calendar date written 'YYYY-MM-DD' (refuses 2022-02-30). */
+function isCalendarDay(s: string): boolean {
+  const m = ISO_DATE.exec(s);
+  if (!m) return false;
+  const d = new Date(0);
+  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/** Today's calendar day in Asia/Shanghai, from the process's clock (tests move it). */
+function shanghaiToday(): string {
+  return new Date(Date.now() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** A calendar day 'YYYY-MM-DD' (Asia/Shanghai days throughout the API). */
+export const Day = z.string().refine(isCalendarDay, 'must be a date YYYY-MM-DD');
+
+/** A calendar day that is not after today in Asia/Shanghai. */
+export const PastOrToday = Day.refine((d) => d <= shanghaiToday(), 'must not be in the future (Asia/Shanghai)');
+
+/** An instant as the API writes it: ISO 8601 in UTC ('2022-11-20T02:00:00.000Z'). */
+export const Instant = z.string().min(1);
+
+/** Text in both languages of the service. */
+export const LocalizedText = z.object({ zh: z.string(), en: z.string() });
+
+export const ZoneKind = z.enum(ZONE_KINDS);
+export const EditionId = z.enum(EDITION_IDS);
+
+/** A store id: bigserial ids come back as strings from PostgreSQL and as numbers from PGlite. */
+export const RowId = z.union([z.string(), z.number()]);
+
+/**
+ * A page size. A larger one is served at the maximum (MAX_FEATURES_PER_PAGE), not refused: the
+ * server caps it, since the maximum is a setting.
+ */
+export const Limit = z.coerce.number().int().min(1);
+
+// ---------------------------------------------------------------------------------------------
+// GeoJSON
+
+/** A position [lon, lat] (WGS84), altitude allowed. */
+export const Position = z.array(z.number()).min(2).max(3);
+/** A position the server computed, exactly [lon, lat]. */
+export const LonLat = z.tuple([z.number(), z.number()]);
+
+export const PointGeometry = z.object({ type: z.literal('Point'), coordinates: Position });
+export const LineStringGeometry = z.object({ type: z.literal('LineString'), coordinates: z.array(Position) });
+export const PolygonGeometry = z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(Position)) });
+export const MultiPolygonGeometry = z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(Position))) });
+/** A zone's geometry as read back: the server stores and answers MultiPolygons. */
+export const AreaGeometry = z.union([PolygonGeometry, MultiPolygonGeometry]);
+
+/** A GeoJSON Feature with the given geometry and properties schemas. */
+export function feature<G extends z.ZodType, P extends z.ZodType>(geometry: G, properties: P) {
+  return z.object({ type: z.literal('Feature'), id: z.union([z.string(), z.number()]).optional(), geometry, properties });
+}
+
+/** A GeoJSON FeatureCollection of one kind of feature. */
+export function featureCollection<F extends z.ZodType>(f: F) {
+  return z.object({ type: z.literal('FeatureCollection'), features: z.array(f) });
+}
+
+/**
+ * A geometry in a request body. The schema lets any value through and only types it: the server
+ * validates geometry with its own parser (server/src/geo/geojson.ts), which answers a stable code
+ * per fault (`geometry_ring_not_closed`, …) where zod could only say "invalid".
+ */
+export function geometryInput<T extends GeoJSON.Geometry>() {
+  return z.custom<T>();
+}
+
+/** The error body every refusal has: `{ error: { code, message, details? } }`. */
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
