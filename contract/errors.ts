@@ -27,6 +27,8 @@ export const ERRORS = {
   internal_error: 500,
   database_unavailable: 503,
   query_timeout: 503,
+  /** The work queue of the worker threads is full: answered at once with Retry-After (server/src/workers/). */
+  server_busy: 503,
 
   // Zones, bulletins and publications
   geometry_invalid: 400,

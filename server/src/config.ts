@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -91,6 +92,8 @@ const schema = z.object({
   BASEMAP_ATTRIBUTION: z.string().default(''),
   EXPIRY_SCHEDULE: bool.prefault('true'),
   LOG_REQUESTS: bool.prefault('false'),
+  WORKER_THREADS: int(Math.max(1, Math.min(4, os.availableParallelism() - 1))),
+  WORK_QUEUE_MAX: int(200),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -146,5 +149,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       : null,
     expirySchedule: e.EXPIRY_SCHEDULE,
     logRequests: e.LOG_REQUESTS,
+    /**
+     * Heavy work (past-day maps, OGC pages and their gzip, tiles, route searches) runs on worker
+     * threads so the event loop stays free for cheap answers. @defaultValue cores − 1, 1 to 4
+     */
+    workerThreads: e.WORKER_THREADS,
+    /**
+     * Tasks waiting for a worker thread beyond which a request is refused at once with 503
+     * `server_busy` and Retry-After, rather than queued without limit. @defaultValue 200
+     */
+    workQueueMax: e.WORK_QUEUE_MAX,
   };
 }

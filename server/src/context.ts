@@ -15,6 +15,7 @@ import { routingService } from './routing/routing.service';
 import { trucksService } from './trucks/trucks.service';
 import { checkpointsRepo } from './checkpoints/checkpoints.repo';
 import { publicationsService, type Published } from './publications/publications.service';
+import { Task, asBuffer, createWorkers, type RenderDayInput } from './workers';
 
 /** Everything a route needs: settings, the database, and the feature services built on them. */
 export function createContext(config: Config, db: Database) {
@@ -33,7 +34,13 @@ export function createContext(config: Config, db: Database) {
     await publicMap.refresh();
   };
   const expiry = expiryService(db.knex, { publications, afterPublish });
-  const publicMap = publicService(db, { expiry, serviceArea: config.serviceArea });
+  // Heavy work runs on worker threads (server/src/workers/): the event loop stays free for cheap answers.
+  const workers = createWorkers(config);
+  const renderDay = async (input: RenderDayInput) => {
+    const out = await workers.heavy.run<{ json: Uint8Array; gzip: Uint8Array; etag: string }>(Task.renderDay, input);
+    return { json: asBuffer(out.json), gzip: asBuffer(out.gzip), etag: out.etag };
+  };
+  const publicMap = publicService(db, { expiry, serviceArea: config.serviceArea, renderDay });
   const services = {
     expiry,
     publications,
@@ -52,6 +59,7 @@ export function createContext(config: Config, db: Database) {
     maxSettledNodes: config.limits.routeMaxSettledNodes,
     zonesInForce: () => services.public.zones(),
     checkpoints: checkpointsRepo(db.knex),
+    worker: workers.routing,
   });
   const trucks = trucksService(db.knex, { limits, routing });
   const all = { ...services, routing, trucks };
@@ -62,9 +70,11 @@ export function createContext(config: Config, db: Database) {
     db,
     limits,
     services: all,
+    workers,
     /** Stops the timers that would otherwise run after the database is closed. */
     close() {
       publicMap.close();
+      void workers.close();
     },
   };
 }

@@ -150,6 +150,7 @@ const en: Messages = {
     rate_limited: 'Too many attempts; please wait a moment',
     internal_error: 'Internal server error; please try again later',
     database_unavailable: 'The database is unavailable; please try again shortly',
+    server_busy: 'The service is busy; please try again in a few seconds',
     query_timeout: 'The query took too long; please try again',
     geometry_invalid: 'The zone outline is invalid (it crosses itself or is malformed)',
     geometry_too_small: 'The zone is too small; draw the building or compound it stands for',

@@ -44,7 +44,10 @@ function itemsQuery(req: Request, collection: CollectionId, maxLimit: number, ma
   };
 }
 
-function sendPage(req: Request, res: Response, page: ItemsPage, crs: string): void {
+async function sendPage(req: Request, res: Response, page: ItemsPage, crs: string): Promise<void> {
+  const revalidated = page.etag !== null && req.get('if-none-match') === page.etag;
+  // Compressed before any header is set: a refusal (503 server_busy) leaves no page header behind.
+  const gzipped = !revalidated && page.gzip && /\bgzip\b/.test(req.get('accept-encoding') ?? '') ? await page.gzip() : null;
   res.type('application/geo+json');
   res.set('Content-Crs', `<${crs}>`);
   if (page.cache === 'table') {
@@ -63,8 +66,8 @@ function sendPage(req: Request, res: Response, page: ItemsPage, crs: string): vo
     }
   }
   // A cached page is gzipped once, not on every request by the compression middleware.
-  if (page.gzip && /\bgzip\b/.test(req.get('accept-encoding') ?? '')) {
-    res.set('Content-Encoding', 'gzip').end(page.gzip());
+  if (gzipped) {
+    res.set('Content-Encoding', 'gzip').end(gzipped);
   } else {
     res.end(page.json);
   }
@@ -80,6 +83,7 @@ export function ogcRoutes(ctx: AppContext): Router {
     zonesOn: (day) => ctx.services.public.zones(day),
     serviceArea: ctx.config.serviceArea,
     publicUrl: ctx.config.publicUrl,
+    workers: ctx.workers.heavy,
   });
 
   r.get('/ogc', (req, res) => {
@@ -116,7 +120,7 @@ export function ogcRoutes(ctx: AppContext): Router {
   r.get('/ogc/collections/:collectionId/items', async (req, res) => {
     const collection = svc.knownCollection(req.params.collectionId);
     const q = itemsQuery(req, collection, maxFeaturesPerPage, maxBboxAreaDeg2);
-    sendPage(req, res, await svc.items(collection, q), q.crs);
+    await sendPage(req, res, await svc.items(collection, q), q.crs);
   });
   r.get('/ogc/collections/:collectionId/items/:featureId', async (req, res) => {
     const collection = svc.knownCollection(req.params.collectionId);

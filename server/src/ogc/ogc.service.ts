@@ -4,7 +4,6 @@
 // phones, and the facilities.
 
 import crypto from 'node:crypto';
-import zlib from 'node:zlib';
 import type { Knex } from 'knex';
 import type * as GeoJSON from 'geojson';
 import { bboxPolygon, booleanIntersects } from '@turf/turf';
@@ -15,6 +14,8 @@ import { addDays, todayInShanghai } from '../shared/dates';
 import { evaluate, type Cql2Expr, type QueryableType } from './cql2';
 import { CRS, CRS_LIST, boundedDays, isLatLon, type CrsUri, type DayRange, type SortKey } from './ogc.params';
 import { CHECKPOINTS_TABLE, FACILITIES_TABLE, ogcRepo, type PointRow, type PointTable } from './ogc.repo';
+import type { WorkerPool } from '../workers/pool';
+import { Task, asBuffer } from '../workers/tasks';
 
 /**
  * The conformance classes this API implements, and only those: Part 1 Core and GeoJSON, Part 2
@@ -143,8 +144,8 @@ export interface ItemsPage {
   json: Buffer;
   /** Set when the page is built from the cached zone snapshot (which changes only on publication). */
   etag: string | null;
-  /** The gzip bytes, computed once per cached page; null for pages that are not cached. */
-  gzip: (() => Buffer) | null;
+  /** The gzip bytes, compressed once per cached page on a worker thread; null for pages that are not cached. */
+  gzip: (() => Promise<Buffer>) | null;
   /** Whether the page follows the public zone snapshot (revalidate) or a slowly changing table. */
   cache: 'snapshot' | 'table';
 }
@@ -156,7 +157,9 @@ const MAX_CACHED_BYTES = 64 * 1024 * 1024;
 interface CachedPage {
   json: Buffer;
   etag: string;
-  gzipped: Buffer | null;
+  /** Compressed on first use; concurrent requests share the one compression. */
+  gzipped: Promise<Buffer> | null;
+  gzippedBytes: number;
 }
 
 /** What the zones collection derives once per public snapshot. */
@@ -186,6 +189,8 @@ export interface OgcDeps {
   publicUrl: string;
   /** The map as published at the end of a day; today's map for today or no day. */
   zonesOn?: (day: string) => Promise<PublicSnapshot>;
+  /** Worker threads: pages are compressed there, never on the event loop. */
+  workers: WorkerPool;
 }
 
 /** A feature in a collection's own terms, before the query's properties and CRS are applied. */
@@ -371,14 +376,14 @@ export function ogcService(deps: OgcDeps) {
       const json = itemsDocument(features, matches.length, pagingLinks('zones', q, features.length, matches.length));
       // Weak: the same snapshot and query give the same features, while timeStamp may differ.
       const etag = `W/"${crypto.createHash('sha1').update(snap.etag).update(key).digest('base64url')}"`;
-      page = { json, etag, gzipped: null };
+      page = { json, etag, gzipped: null, gzippedBytes: 0 };
       view.pages.set(key, page);
       view.pageBytes += json.length;
       for (const [oldKey, old] of view.pages) {
         if (view.pages.size <= MAX_CACHED_PAGES && view.pageBytes <= MAX_CACHED_BYTES) break;
         if (old === page) break;
         view.pages.delete(oldKey);
-        view.pageBytes -= old.json.length + (old.gzipped?.length ?? 0);
+        view.pageBytes -= old.json.length + old.gzippedBytes;
       }
     }
     const cached = page;
@@ -388,8 +393,17 @@ export function ogcService(deps: OgcDeps) {
       cache: 'snapshot',
       gzip: () => {
         if (!cached.gzipped) {
-          cached.gzipped = zlib.gzipSync(cached.json, { level: 6 });
-          if (view.pages.get(key) === cached) view.pageBytes += cached.gzipped.length;
+          const gzipping = deps.workers.run<{ gzip: Uint8Array }>(Task.gzip, { bytes: cached.json, level: 6 }).then((out) => {
+            const gz = asBuffer(out.gzip);
+            cached.gzippedBytes = gz.length;
+            if (view.pages.get(key) === cached) view.pageBytes += gz.length;
+            return gz;
+          });
+          cached.gzipped = gzipping;
+          // A refusal (a full queue) is not kept: the next request tries again.
+          gzipping.catch(() => {
+            if (cached.gzipped === gzipping) cached.gzipped = null;
+          });
         }
         return cached.gzipped;
       },

@@ -37,6 +37,19 @@ export function publicRoutes(ctx: AppContext): Router {
       res.type('application/geo+json').end(corrected.json);
       return;
     }
+    if (past) {
+      // Built on a worker thread once per day, shared by concurrent requests, then kept.
+      const map = await svc.publishedMapOn(q.asOf!);
+      res.set('ETag', map.etag).set('Cache-Control', 'public, max-age=31536000, immutable').vary('Accept-Encoding');
+      if (req.get('if-none-match') === map.etag) {
+        res.status(304).end();
+        return;
+      }
+      res.type('application/geo+json');
+      if (/\bgzip\b/.test(req.get('accept-encoding') ?? '')) res.set('Content-Encoding', 'gzip').end(map.gzip);
+      else res.end(map.json);
+      return;
+    }
     const snap = await svc.zones(q.asOf);
     res.set('ETag', snap.etag);
     // What was published on a past day is never rewritten, so its map can be kept for good.

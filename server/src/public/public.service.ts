@@ -20,6 +20,15 @@ const STRICTNESS: Record<ZoneKind, number> = { sealed: 0, controlled: 1, precaut
 /** Past days kept rendered: their bytes never change, and a bulletin night asks for a few. */
 const PAST_DAYS_KEPT = 64;
 
+/** A past day's map as sent: its bytes, their gzip, and its ETag. */
+export interface PastDayMap {
+  json: Buffer;
+  gzip: Buffer;
+  etag: string;
+}
+/** Past days' bytes kept (LRU): a bulletin night asks for a few dozen days; each is a few MB. */
+const PAST_MAPS_KEPT = 32;
+
 /**
  * The public read side: a projection of the record of publications. Today's map is the record as
  * it stands, kept in memory and updated publication by publication (LISTEN/NOTIFY tells every
@@ -27,7 +36,12 @@ const PAST_DAYS_KEPT = 64;
  * as it stood at the end of that day, the same bytes every time; the state of a past day "as now
  * known" (late reports, corrections) is rebuilt from the facts and says how it differs.
  */
-export function publicService(db: Database, deps: { expiry: ExpiryService; serviceArea: [number, number, number, number] }) {
+export function publicService(db: Database, deps: {
+  expiry: ExpiryService;
+  serviceArea: [number, number, number, number];
+  /** Renders a past day's map bytes and their gzip off the event loop (a worker thread). */
+  renderDay: (input: { day: string; publication: number; entries: (ZoneEntry & { geometry: string })[] }) => Promise<PastDayMap>;
+}) {
   const repo = publicRepo(db.reader);
   // The record is read from the primary: a replica may not have the publication just announced.
   const record = publicationsRepo(db.knex);
@@ -83,6 +97,33 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
       built.catch(() => pastDays.delete(day));
       while (pastDays.size > PAST_DAYS_KEPT) pastDays.delete(pastDays.keys().next().value!);
     }
+    return built;
+  };
+
+  const pastMaps = new Map<string, Promise<PastDayMap>>();
+  /**
+   * The bytes of the map as published by the end of `day` (before today): the record is read here,
+   * the map is rendered and compressed on a worker thread, once; concurrent requests for the same
+   * day share that one build (single flight), and the bytes are kept, since they never change.
+   */
+  const publishedMapOn = (day: string): Promise<PastDayMap> => {
+    let built = pastMaps.get(day);
+    if (built) {
+      pastMaps.delete(day);
+      pastMaps.set(day, built);
+      return built;
+    }
+    built = (async () => {
+      const upTo = await record.lastNumberOn(day);
+      const entries = upTo ? await record.entriesAt(upTo) : [];
+      return deps.renderDay({ day, publication: upTo, entries: entries.map((e) => ({ publication: e.publication, inForce: e.in_force, state: e.state, geometry: e.geometry })) });
+    })();
+    pastMaps.set(day, built);
+    // A failure (a full queue, say) is not kept: the next request tries again.
+    built.catch(() => {
+      if (pastMaps.get(day) === built) pastMaps.delete(day);
+    });
+    while (pastMaps.size > PAST_MAPS_KEPT) pastMaps.delete(pastMaps.keys().next().value!);
     return built;
   };
 
@@ -144,6 +185,9 @@ export function publicService(db: Database, deps: { expiry: ExpiryService; servi
 
     /** The state of a past day as now known, with how it differs from what was published. */
     asNowKnown,
+
+    /** The bytes of a past day's map as published (rendered on a worker thread once, then kept). */
+    publishedMapOn,
 
     /** Makes this process's projection include everything committed so far (after a write here). */
     async refresh(): Promise<void> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Knex } from 'knex';
-import { RoutingEngine, type RouteResult } from './engine';
+import type { RouteResult } from './engine';
 import { NoRouteError, RouteBudgetError } from './errors';
 import { routeCrossesZones, type AvoidedZone, type ZoneRef } from './zone-index';
 import { routingRepo } from './routing.repo';
@@ -10,6 +10,8 @@ import { parseInput } from '../http';
 import { AppError, notFound } from '../errors';
 import type { PublicSnapshot } from '../public/public.service';
 import type { CheckpointsRepo } from '../checkpoints/checkpoints.repo';
+import type { WorkerPool } from '../workers/pool';
+import type { PlanInput, PlanReply, SearchFailure } from '../workers/routing-tasks';
 
 const KINDS = ['sealed', 'controlled', 'precaution'] as const;
 
@@ -48,22 +50,25 @@ export interface RouteFeature {
 }
 
 /**
- * Truck routing in the service process: a graph of the roads table, kept in memory, with the
- * zones in force applied as closures. The graph is rebuilt when the roads change; only the
- * changed zones are recomputed when the public map changes.
+ * Truck routing: a graph of the roads table, kept in memory by the routing worker thread
+ * (workers/routing-tasks.ts), with the zones in force applied as closures. The graph is rebuilt
+ * when the roads change; only the changed zones are recomputed when the public map changes. The
+ * main thread reads the roads and zones and hands them over; every search runs in the worker.
  */
 export function routingService(knex: Knex, deps: {
   limits: GeometryLimits;
   maxSettledNodes: number;
   zonesInForce: () => Promise<PublicSnapshot>;
   checkpoints: CheckpointsRepo;
+  /** The routing worker (one thread): it holds the graph and runs the searches. */
+  worker: WorkerPool;
 }) {
   const repo = routingRepo(knex);
-  let engine: RoutingEngine | null = null;
+  let loaded = false;
   let engineRoads = '';
   let engineZones = '';
   let roadsCheckedAt = 0;
-  let building: Promise<RoutingEngine> | null = null;
+  let building: Promise<void> | null = null;
 
   // One list per published snapshot: the truck list checks every route against the same zones.
   const zonesBySnapshot = new WeakMap<PublicSnapshot, AvoidedZone[]>();
@@ -76,26 +81,26 @@ export function routingService(knex: Knex, deps: {
     return zones;
   };
 
-  const refresh = async (): Promise<RoutingEngine> => {
+  // State updates are `urgent`: a full queue refuses searches, never the state they depend on.
+  const refresh = async (): Promise<void> => {
     // The network is checked at most every 10 s: a cheap query, but not one per route.
     const now = Date.now();
-    if (!engine || now - roadsCheckedAt > 10_000) {
+    if (!loaded || now - roadsCheckedAt > 10_000) {
       roadsCheckedAt = now;
       const version = await repo.roadsVersion();
-      if (!engine || version !== engineRoads) {
+      if (!loaded || version !== engineRoads) {
         const edges = await repo.roadEdges();
-        if (engine) engine.setRoads(edges);
-        else engine = new RoutingEngine(edges, [], { maxSettledNodes: deps.maxSettledNodes });
+        await deps.worker.run('setRoads', { edges, maxSettledNodes: deps.maxSettledNodes }, { urgent: true });
+        loaded = true;
         engineRoads = version;
         engineZones = '';
       }
     }
     const snap = await deps.zonesInForce();
     if (snap.etag !== engineZones) {
-      engine.setZones(zonesOf(snap));
+      await deps.worker.run('setZones', { zones: zonesOf(snap) }, { urgent: true });
       engineZones = snap.etag;
     }
-    return engine;
   };
   const ready = async () => {
     // One build at a time: concurrent first requests share it.
@@ -138,15 +143,26 @@ export function routingService(knex: Knex, deps: {
     throw err;
   };
 
-  const planFrom = async (from: { checkpointId: string | null; name: string | null; point: LonLat }, to: LonLat, avoid: string[], truck?: z.infer<typeof TruckLimitsSchema>) => {
-    const e = await ready();
-    try {
-      const r = e.route({ from: from.point, to, avoid: avoid as never, ...(truck ? { truck } : {}) });
-      return toFeature(r, from, avoid);
-    } catch (err) {
-      return toAppError(err);
+  const errorOf = (failure: SearchFailure): Error =>
+    failure.kind === 'no_route' ? new NoRouteError(failure.message, failure.details) : new RouteBudgetError(failure.details);
+
+  type Start = { checkpointId: string | null; name: string | null; point: LonLat };
+  /** Searches from each start in the worker and keeps the quickest route. */
+  const planFromAny = async (starts: Start[], to: LonLat, avoid: string[], truck?: z.infer<typeof TruckLimitsSchema>): Promise<RouteFeature> => {
+    const input: PlanInput = { starts: starts.map((s) => s.point), to, avoid: avoid as PlanInput['avoid'], ...(truck ? { truck } : {}) };
+    await ready();
+    let reply = await deps.worker.run<PlanReply>('plan', input);
+    if (!reply.ok && 'notReady' in reply) {
+      // The worker thread was replaced (it died): it is given the roads and zones again, once.
+      loaded = false;
+      await ready();
+      reply = await deps.worker.run<PlanReply>('plan', input);
     }
+    if (reply.ok) return toFeature(reply.route, starts[reply.start], avoid);
+    if ('failure' in reply) return toAppError(errorOf(reply.failure));
+    throw new AppError('internal_error', 500, 'The routing worker has no road network.');
   };
+  const planFrom = (from: Start, to: LonLat, avoid: string[], truck?: z.infer<typeof TruckLimitsSchema>) => planFromAny([from], to, avoid, truck);
 
   const checkpointStart = async (id: string) => {
     const cp = await deps.checkpoints.get(id);
@@ -170,18 +186,9 @@ export function routingService(knex: Knex, deps: {
       const avoid = ['sealed', 'controlled'];
       if (checkpointId) return planFrom(await checkpointStart(checkpointId), to, avoid, truck);
       const all = await deps.checkpoints.list();
-      let best: RouteFeature | null = null;
-      let lastError: unknown = null;
-      for (const cp of all) {
-        try {
-          const f = await planFrom({ checkpointId: cp.id, name: cp.name, point: JSON.parse(cp.geometry).coordinates }, to, avoid, truck);
-          if (!best || f.properties.durationSeconds < best.properties.durationSeconds) best = f;
-        } catch (err) {
-          lastError = err;
-        }
-      }
-      if (!best) throw lastError ?? new AppError('route_not_found', 422, 'No checkpoint has a route to this destination.');
-      return best;
+      if (!all.length) throw new AppError('route_not_found', 422, 'No checkpoint has a route to this destination.');
+      // One task searches from every checkpoint: the worker keeps the quickest.
+      return planFromAny(all.map((cp) => ({ checkpointId: cp.id, name: cp.name, point: JSON.parse(cp.geometry).coordinates })), to, avoid, truck);
     },
 
     /** The avoided zones in force that a planned route now crosses. */
@@ -189,6 +196,9 @@ export function routingService(knex: Knex, deps: {
       const snap = await deps.zonesInForce();
       return routeCrossesZones(coordinates, zonesOf(snap).filter((z) => avoid.includes(z.kind)));
     },
+
+    /** The zones in force that routes go around (today's public map, with its index). */
+    zonesInForce: (): Promise<PublicSnapshot> => deps.zonesInForce(),
 
     /** Warms the graph so the first coordinator does not wait for it. */
     async warm(): Promise<void> {

@@ -17,7 +17,7 @@ const REVALIDATE = 'public, max-age=0, must-revalidate';
  */
 export function tilesRoutes(ctx: AppContext): Router {
   const r = Router();
-  const svc = tilesService({ db: ctx.db, zones: () => ctx.services.public.zones() });
+  const svc = tilesService({ db: ctx.db, zones: () => ctx.services.public.zones(), workers: ctx.workers.heavy });
   r.get('/tiles/zones.json', async (req, res) => {
     const { publication } = await ctx.services.public.zones();
     const etag = `"tilejson-${publication}"`;
@@ -43,9 +43,9 @@ export function tilesRoutes(ctx: AppContext): Router {
       return;
     }
     res.type(MVT_TYPE);
-    // Gzipped once per cached tile; the compression middleware leaves an encoded body alone.
+    // Gzipped once per cached tile, on a worker thread; the compression middleware leaves an encoded body alone.
     if (tile.mvt.length > 0 && /\bgzip\b/.test(req.get('accept-encoding') ?? '')) {
-      res.set('Content-Encoding', 'gzip').end(tile.gzip());
+      res.set('Content-Encoding', 'gzip').end(tile.gzip);
     } else {
       res.end(tile.mvt);
     }

@@ -4,10 +4,9 @@
 // transition (a new snapshot, a new ETag) makes every cached tile unreachable at once.
 
 import crypto from 'node:crypto';
-import zlib from 'node:zlib';
-import GeoJSONVT from 'geojson-vt';
-import vtPbf from 'vt-pbf';
 import type { Database } from '../db/database';
+import type { WorkerPool } from '../workers/pool';
+import { Task, asBuffer, type CutTileInput } from '../workers/tasks';
 import { AppError, type ErrorCode } from '../errors';
 import type { PublicSnapshot } from '../public/public.service';
 import { TILE_BUFFER, TILE_EXTENT, ZONES_LAYER, tilesRepo, type TileZone } from './tiles.repo';
@@ -36,8 +35,8 @@ export interface ZonesTile {
   publication: number;
   /** Mapbox Vector Tile bytes; empty when no zone reaches the tile. */
   mvt: Buffer;
-  /** The gzip bytes, computed once per cached tile. */
-  gzip(): Buffer;
+  /** The gzip bytes, compressed once per cached tile on a worker thread. */
+  gzip: Buffer;
 }
 
 /** Bounds of the tile cache. */
@@ -49,12 +48,6 @@ export interface TileCacheLimits {
 }
 
 const DEFAULT_LIMITS: TileCacheLimits = { maxTiles: 20_000, maxBytes: 64 * 1024 * 1024 };
-
-/**
- * geojson-vt keeps every tile it ever cut; past this many the in-process index is dropped and
- * rebuilt on the next request, so its memory stays bounded like the tile cache.
- */
-const MAX_GEOJSON_VT_TILES = 20_000;
 
 const DIGITS = /^\d{1,8}$/;
 
@@ -92,17 +85,16 @@ export function tileBounds({ z, x, y }: TileCoordinates, buffer = 0): [number, n
 
 interface CachedTile {
   mvt: Buffer;
-  gzipped: Buffer | null;
+  gzipped: Buffer;
 }
 
-/** What is derived once per public snapshot: its tiles, and for the embedded backend its tiler. */
+/** What is derived once per public snapshot: its tiles. */
 interface SnapshotTiles {
   snapshot: PublicSnapshot;
   /** Least recently used first (Map order; a hit re-inserts). */
   tiles: Map<string, CachedTile>;
   building: Map<string, Promise<CachedTile>>;
   bytes: number;
-  tiler: GeoJSONVT | null;
 }
 
 /** Dependencies of the tile service. */
@@ -111,11 +103,14 @@ export interface TilesDeps {
   /** The cached snapshot of the zones in force. */
   zones: () => Promise<PublicSnapshot>;
   limits?: Partial<TileCacheLimits>;
+  /** Worker threads: tiles are cut (embedded backend) and gzipped there, never on the event loop. */
+  workers: WorkerPool;
 }
 
 /**
  * Zones tiles. On PostgreSQL PostGIS cuts them (ST_AsMVT); the embedded PGlite's PostGIS has no
- * protobuf support, so there geojson-vt and vt-pbf cut them in process from the snapshot.
+ * protobuf support, so there geojson-vt and vt-pbf cut them on a worker thread from the zones of
+ * the snapshot that reach the tile. Either way the tile is gzipped on a worker thread, once.
  */
 export function tilesService(deps: TilesDeps) {
   const repo = tilesRepo(deps.db.reader);
@@ -123,7 +118,7 @@ export function tilesService(deps: TilesDeps) {
   let current: SnapshotTiles | null = null;
 
   const forSnapshot = (snapshot: PublicSnapshot): SnapshotTiles => {
-    if (current?.snapshot !== snapshot) current = { snapshot, tiles: new Map(), building: new Map(), bytes: 0, tiler: null };
+    if (current?.snapshot !== snapshot) current = { snapshot, tiles: new Map(), building: new Map(), bytes: 0 };
     return current;
   };
 
@@ -140,43 +135,37 @@ export function tilesService(deps: TilesDeps) {
       });
   };
 
-  const cutInProcess = (entry: SnapshotTiles, { z, x, y }: TileCoordinates): Buffer => {
-    if (!entry.tiler || entry.tiler.tileCoords.length > MAX_GEOJSON_VT_TILES) {
-      entry.tiler = new GeoJSONVT(
-        {
-          type: 'FeatureCollection',
-          // No feature id: MVT ids are integers and zone ids are UUIDs; the id travels as a property.
-          features: entry.snapshot.features.map((f) => ({
-            type: 'Feature' as const,
-            geometry: f.geometry,
-            properties: { id: f.properties.id, kind: f.properties.kind, name: f.properties.name, nextChangeOn: f.properties.nextChangeOn },
-          })),
-        },
-        { maxZoom: MAX_TILE_ZOOM, extent: TILE_EXTENT, buffer: TILE_BUFFER },
-      );
-    }
-    const tile = entry.tiler.getTile(z, x, y);
-    if (!tile || tile.features.length === 0) return Buffer.alloc(0);
-    const bytes = vtPbf.fromGeojsonVt({ [ZONES_LAYER]: tile }, { version: 2, extent: TILE_EXTENT });
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  /** The zones reaching the tile, with what the tile shows of them, for a worker thread to cut. */
+  const cutInWorker = async (entry: SnapshotTiles, { z, x, y }: TileCoordinates, zones: TileZone[]): Promise<CachedTile> => {
+    const byId = new Map(entry.snapshot.features.map((f) => [f.id, f]));
+    const features = zones.map((zone) => {
+      const f = byId.get(zone.id)!;
+      // No feature id: MVT ids are integers and zone ids are UUIDs; the id travels as a property.
+      return { geometry: f.geometry, properties: { id: zone.id, kind: zone.kind, name: f.properties.name, nextChangeOn: zone.nextChangeOn } };
+    });
+    const out = await deps.workers.run<{ mvt: Uint8Array; gzip: Uint8Array }>(Task.cutTile, { z, x, y, features } satisfies CutTileInput);
+    return { mvt: asBuffer(out.mvt), gzipped: asBuffer(out.gzip) };
   };
 
   const build = async (entry: SnapshotTiles, coords: TileCoordinates): Promise<CachedTile> => {
     const zones = candidates(entry.snapshot, coords);
-    // Most of the map has no zone: those tiles never reach the database.
-    if (zones.length === 0) return { mvt: Buffer.alloc(0), gzipped: null };
-    const mvt = deps.db.kind === 'postgres' ? await repo.zonesTile(coords.z, coords.x, coords.y, zones) : cutInProcess(entry, coords);
-    return { mvt, gzipped: null };
+    // Most of the map has no zone: those tiles never reach the database or a worker.
+    if (zones.length === 0) return { mvt: Buffer.alloc(0), gzipped: Buffer.alloc(0) };
+    if (deps.db.kind !== 'postgres') return cutInWorker(entry, coords, zones);
+    const mvt = await repo.zonesTile(coords.z, coords.x, coords.y, zones);
+    if (mvt.length === 0) return { mvt, gzipped: mvt };
+    const out = await deps.workers.run<{ gzip: Uint8Array }>(Task.gzip, { bytes: mvt, level: 6 });
+    return { mvt, gzipped: asBuffer(out.gzip) };
   };
 
   const remember = (entry: SnapshotTiles, key: string, tile: CachedTile) => {
     entry.tiles.set(key, tile);
-    entry.bytes += tile.mvt.length;
+    entry.bytes += tile.mvt.length + tile.gzipped.length;
     for (const [oldKey, old] of entry.tiles) {
       if (entry.tiles.size <= limits.maxTiles && entry.bytes <= limits.maxBytes) break;
       if (old === tile) break;
       entry.tiles.delete(oldKey);
-      entry.bytes -= old.mvt.length + (old.gzipped?.length ?? 0);
+      entry.bytes -= old.mvt.length + old.gzipped.length;
     }
   };
 
@@ -220,13 +209,7 @@ export function tilesService(deps: TilesDeps) {
         etag,
         publication,
         mvt: tile.mvt,
-        gzip: () => {
-          if (!tile.gzipped) {
-            tile.gzipped = zlib.gzipSync(tile.mvt, { level: 6 });
-            if (entry.tiles.get(key) === tile) entry.bytes += tile.gzipped.length;
-          }
-          return tile.gzipped;
-        },
+        gzip: tile.gzipped,
       };
     },
   };

@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import { WorkerPool, type PoolStats } from './pool';
+
+const HEAVY_TASKS = fileURLToPath(new URL('./tasks.ts', import.meta.url));
+const ROUTING_TASKS = fileURLToPath(new URL('./routing-tasks.ts', import.meta.url));
+
+export { Task, asBuffer, type CutTileInput, type RenderDayInput } from './tasks';
+export { busy, BUSY_RETRY_AFTER_S, type PoolStats } from './pool';
+
+/**
+ * The service's worker threads: `heavy` (WORKER_THREADS threads) builds past-day maps, cuts and
+ * compresses tiles and OGC pages; `routing` (one thread) holds the road graph and runs every route
+ * search. Both refuse work beyond WORK_QUEUE_MAX waiting tasks with 503 `server_busy`.
+ */
+export function createWorkers(settings: { workerThreads: number; workQueueMax: number }) {
+  const heavy = new WorkerPool({ module: HEAVY_TASKS, threads: settings.workerThreads, maxQueue: settings.workQueueMax, name: 'heavy' });
+  const routing = new WorkerPool({ module: ROUTING_TASKS, threads: 1, maxQueue: settings.workQueueMax, name: 'routing' });
+  return {
+    heavy,
+    routing,
+    stats(): { heavy: PoolStats; routing: PoolStats } {
+      return { heavy: heavy.stats(), routing: routing.stats() };
+    },
+    async close(): Promise<void> {
+      await Promise.all([heavy.close(), routing.close()]);
+    },
+  };
+}
+
+export type Workers = ReturnType<typeof createWorkers>;

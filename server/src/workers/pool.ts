@@ -1,0 +1,187 @@
+import { Worker, type TransferListItem } from 'node:worker_threads';
+import { AppError } from '../errors';
+
+/** How long a client refused with `server_busy` is asked to wait (Retry-After, seconds). */
+export const BUSY_RETRY_AFTER_S = 2;
+
+/** Counters of one pool, for tests, the metrics of the bench and the health of the service. */
+export interface PoolStats {
+  threads: number;
+  busy: number;
+  queued: number;
+  maxQueue: number;
+  /** Tasks finished, by task name (failures included). */
+  completed: Record<string, number>;
+  /** Tasks refused because the queue was full. */
+  refused: number;
+}
+
+/** A message to a worker: one task. */
+export interface TaskMessage {
+  id: number;
+  task: string;
+  payload: unknown;
+}
+
+/** A worker's answer: the task's result, or its error as plain data. */
+export type TaskReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string; code?: string; status?: number; details?: Record<string, unknown> } };
+
+interface Job {
+  task: string;
+  payload: unknown;
+  transfer: TransferListItem[];
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: (Job & { id: number }) | null;
+}
+
+/** What a pool runs: a module of handlers (see worker-entry.mjs). */
+export interface PoolOptions {
+  /** Absolute path of the TypeScript module whose `handlers` run the tasks. */
+  module: string;
+  threads: number;
+  /** Tasks that may wait; beyond, `run` refuses with 503 `server_busy`. */
+  maxQueue: number;
+  /** Names the threads (in stack traces and the thread list). */
+  name: string;
+}
+
+const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+
+/**
+ * A fixed set of worker threads with a bounded FIFO queue. The event loop hands them the heavy
+ * work (building past-day maps, cutting and compressing tiles and OGC pages, route searches) and
+ * stays free for cheap answers; when the queue is full, a request is refused at once (503
+ * `server_busy`, Retry-After) rather than queued without limit, so memory and latency stay bounded.
+ *
+ * Written here rather than taken from piscina or tinypool: what is needed is a queue bound that
+ * refuses synchronously with the API's own error, counters per task name, tasks that must never
+ * be refused (a routing worker's state updates), and a worker entry that loads TypeScript through
+ * tsx whatever runs the main thread (tsx, vitest's forks); that is about as much code as the glue
+ * around either library would be.
+ */
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private readonly completed: Record<string, number> = {};
+  private refused = 0;
+  private nextId = 1;
+  private closed = false;
+
+  /** Threads start on first use: a process that never needs one (a CLI, most tests) starts none. */
+  constructor(private readonly options: PoolOptions) {}
+
+  private get maxThreads(): number {
+    return Math.max(1, this.options.threads);
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(ENTRY, { workerData: { module: this.options.module }, name: this.options.name });
+    // The pool must not keep a process alive that has nothing else to do (a CLI, a test's end).
+    worker.unref();
+    const slot: Slot = { worker, job: null };
+    worker.on('message', (reply: TaskReply) => {
+      const job = slot.job;
+      if (!job || job.id !== reply.id) return;
+      slot.job = null;
+      this.completed[job.task] = (this.completed[job.task] ?? 0) + 1;
+      if (reply.ok) job.resolve(reply.result);
+      else job.reject(reviveError(reply.error));
+      this.pump();
+    });
+    const lost = (err: unknown) => {
+      const i = this.slots.indexOf(slot);
+      if (i < 0) return;
+      const job = slot.job;
+      slot.job = null;
+      if (job) {
+        this.completed[job.task] = (this.completed[job.task] ?? 0) + 1;
+        job.reject(err instanceof Error ? err : new Error(`worker thread ${this.options.name} stopped`));
+      }
+      // A thread that died is replaced, so one bad task cannot shrink the pool for good.
+      if (!this.closed) {
+        this.slots[i] = this.spawn();
+        this.pump();
+      } else this.slots.splice(i, 1);
+    };
+    worker.on('error', lost);
+    worker.on('exit', () => lost(null));
+    return slot;
+  }
+
+  /**
+   * Runs `task` on a free thread, or queues it. Rejects at once with 503 `server_busy` when
+   * `maxQueue` tasks are waiting already, unless `urgent` (state a later task depends on).
+   */
+  run<T>(task: string, payload: unknown, options: { transfer?: TransferListItem[]; urgent?: boolean } = {}): Promise<T> {
+    if (this.closed) return Promise.reject(new Error(`worker pool ${this.options.name} is closed`));
+    if (!options.urgent && this.full) {
+      this.refused++;
+      return Promise.reject(busy());
+    }
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = { task, payload, transfer: options.transfer ?? [], resolve: resolve as (v: unknown) => void, reject };
+      if (options.urgent) this.queue.unshift(job);
+      else this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.length > this.slots.filter((s) => !s.job).length && this.slots.length < this.maxThreads) this.slots.push(this.spawn());
+    for (const slot of this.slots) {
+      if (slot.job) continue;
+      const job = this.queue.shift();
+      if (!job) return;
+      const id = this.nextId++;
+      slot.job = { ...job, id };
+      try {
+        slot.worker.postMessage({ id, task: job.task, payload: job.payload } satisfies TaskMessage, job.transfer);
+      } catch (err) {
+        slot.job = null;
+        job.reject(err);
+      }
+    }
+  }
+
+  /** Whether a task submitted now would be refused. */
+  get full(): boolean {
+    return this.queue.length >= this.options.maxQueue && this.slots.length >= this.maxThreads && !this.slots.some((s) => !s.job);
+  }
+
+  stats(): PoolStats {
+    return {
+      threads: this.maxThreads,
+      busy: this.slots.filter((s) => s.job).length,
+      queued: this.queue.length,
+      maxQueue: this.options.maxQueue,
+      completed: { ...this.completed },
+      refused: this.refused,
+    };
+  }
+
+  /** Stops every thread; queued and running tasks are rejected. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error(`worker pool ${this.options.name} is closed`));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
+
+/** The refusal of a full queue: 503 with Retry-After (the error handler sets it for every 503). */
+export function busy(): AppError {
+  return new AppError('server_busy', 503, 'The service is busy; try again in a few seconds.', { retryAfterSeconds: BUSY_RETRY_AFTER_S });
+}
+
+/** An error from a worker, with its code and details, as an AppError when it was one. */
+function reviveError(e: Extract<TaskReply, { ok: false }>['error']): Error {
+  if (e.name === 'AppError' && e.code && e.status) return new AppError(e.code as never, e.status, e.message, e.details);
+  const err = new Error(e.message);
+  err.name = e.name;
+  return Object.assign(err, { code: e.code, status: e.status, details: e.details });
+}
