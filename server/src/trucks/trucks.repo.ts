@@ -27,6 +27,14 @@ export interface TruckRow {
   destination: string;
 }
 
+/** One step of the hand-over register: what, when (the database's clock) and who recorded it. */
+export interface TruckEventRow {
+  state: string;
+  at: Date;
+  by: string;
+  note: string;
+}
+
 const COLUMNS = [
   'id', 'plate', 'driver_name', 'driver_phone', 'origin_city', 'from_high_risk_area', 'destination_address', 'expected_arrival',
   'checkpoint_id', 'checkpoint_chosen_by_service', 'height_m', 'weight_t', 'state', 'route', 'route_planned_at',
@@ -79,8 +87,13 @@ export function trucksRepo(knex: Knex) {
     async addEvent(trx: Knex.Transaction, truckId: string, state: string, by: string, note: string) {
       await trx('truck_events').insert({ truck_id: truckId, state, by, note });
     },
-    async events(truckId: string) {
+    async events(truckId: string): Promise<TruckEventRow[]> {
       return knex('truck_events').where({ truck_id: truckId }).orderBy('id').select('state', 'at', 'by', 'note');
+    },
+    /** The registers of many trucks in one query (the truck list), each oldest first. */
+    async eventsOf(truckIds: string[]): Promise<(TruckEventRow & { truck_id: string })[]> {
+      if (!truckIds.length) return [];
+      return knex('truck_events').whereIn('truck_id', truckIds).orderBy([{ column: 'truck_id' }, { column: 'id' }]).select('truck_id', 'state', 'at', 'by', 'note');
     },
   };
 }

@@ -19,7 +19,7 @@ export function trucksRoutes(ctx: AppContext): Router {
   const coordinator = requireRole('coordinator');
   const svc = ctx.services.trucks;
   r.post('/api/routes', coordinator, async (req, res) => {
-    res.json(await ctx.services.routing.route(req.body));
+    res.json(await svc.route(req.body));
   });
   r.get('/api/trucks', coordinator, async (req, res) => {
     const q = parseInput(ListQuery, req.query);

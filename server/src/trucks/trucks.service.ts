@@ -1,13 +1,17 @@
 import crypto from 'node:crypto';
+import { area as turfArea, booleanPointInPolygon } from '@turf/turf';
 import { z } from 'zod';
 import type { Knex } from 'knex';
-import { trucksRepo, TRUCK_STATES, type TruckRow, type TruckState } from './trucks.repo';
+import { trucksRepo, TRUCK_STATES, type TruckEventRow, type TruckRow, type TruckState } from './trucks.repo';
 import { parsePoint, type GeometryLimits } from '../geo/geojson';
 import { parseInput } from '../http';
 import { AppError, notFound } from '../errors';
 import { auditRepo } from '../audit/audit.repo';
 import { TruckLimitsSchema, type RouteFeature, type RoutingService } from '../routing/routing.service';
 import type { LonLat } from '../routing/geometry';
+import type { ZoneRef } from '../routing/zone-index';
+import { innermostFirst } from '../public/lookup-reference';
+import { KIND_NAMES } from '../expiry/measures';
 
 const TruckBody = z
   .object({
@@ -28,6 +32,38 @@ const EventBody = z.object({ state: z.enum(['arrived', 'en_route', 'handed_over'
 
 /** The next state of the hand-over sequence (reported → arrived → en route → handed over). */
 const NEXT: Record<TruckState, TruckState | null> = { reported: 'arrived', arrived: 'en_route', en_route: 'handed_over', handed_over: null };
+
+/** A route answer that names the zone in force each end lies in (null where none does). */
+export type RouteWithEndZones = RouteFeature & {
+  properties: RouteFeature['properties'] & { originZone: ZoneRef | null; destinationZone: ZoneRef | null };
+};
+
+/**
+ * The message of a route whose start or destination lies in a zone. It names the strictest zone
+ * there: a destination in a sealed zone inside a controlled one is in the sealed zone, even when
+ * the only roads the route drives inside a zone are the controlled zone's.
+ */
+function endZoneMessage(origin: ZoneRef | null, destination: ZoneRef | null, entered: ZoneRef[]): { zh: string; en: string } | null {
+  if (!origin && !destination) return null;
+  const zh: string[] = [];
+  const en: string[] = [];
+  if (destination) {
+    zh.push(`目的地位于${KIND_NAMES[destination.kind].zh}「${destination.name}」内`);
+    en.push(`The destination lies inside the ${KIND_NAMES[destination.kind].en} "${destination.name}"`);
+  }
+  if (origin) {
+    zh.push(`起点位于${KIND_NAMES[origin.kind].zh}「${origin.name}」内`);
+    en.push(`The start lies inside the ${KIND_NAMES[origin.kind].en} "${origin.name}"`);
+  }
+  if (entered.length) {
+    zh.push(`路线仅进入${entered.map((z) => `${KIND_NAMES[z.kind].zh}「${z.name}」`).join('、')}，并以最短路径进出`);
+    en.push(`the route enters only ${entered.map((z) => `the ${KIND_NAMES[z.kind].en} "${z.name}"`).join(', ')}, by the shortest way`);
+  }
+  return { zh: `${zh.join('；')}。`, en: `${en.join('; ')}.` };
+}
+
+/** A register step as served: an instant (ISO, UTC) the client shows in Asia/Shanghai time. */
+const eventView = (e: TruckEventRow) => ({ state: e.state, at: new Date(e.at).toISOString(), by: e.by, note: e.note });
 
 /** Trucks reported to the checkpoints, their routes, and the point-to-point hand-over register. */
 export function trucksService(knex: Knex, deps: { limits: GeometryLimits; routing: RoutingService }) {
@@ -61,9 +97,37 @@ export function trucksService(knex: Knex, deps: { limits: GeometryLimits; routin
     };
   };
 
+  /** The zone in force a point lies in: the strictest kind, then the smallest (DOMAIN.md). */
+  const zoneAt = async (point: LonLat): Promise<ZoneRef | null> => {
+    const snap = await deps.routing.zonesInForce();
+    const candidates = snap.index ? snap.index.search(point[0], point[1], point[0], point[1]) : [];
+    const containing = candidates
+      .map((i) => snap.features[i])
+      .filter((f) => booleanPointInPolygon(point, f.geometry))
+      .map((zone) => ({ zone, areaM2: turfArea(zone.geometry) }));
+    const [inner] = innermostFirst(containing);
+    return inner ? { id: inner.zone.properties.id, kind: inner.zone.properties.kind, name: inner.zone.properties.name } : null;
+  };
+
+  /** Names the zone each end of the route lies in, and says so in the route's message. */
+  const withEndZones = async (route: RouteFeature): Promise<RouteWithEndZones> => {
+    // The requested points, not the snapped ones: the truck goes to the address, not to the road.
+    const [originZone, destinationZone] = await Promise.all([zoneAt(route.properties.from.point), zoneAt(route.properties.to.point)]);
+    const entered = route.properties.enteredZones.map(({ id, kind, name }) => ({ id, kind, name }));
+    return {
+      ...route,
+      properties: {
+        ...route.properties,
+        originZone,
+        destinationZone,
+        message: endZoneMessage(originZone, destinationZone, entered) ?? route.properties.message,
+      },
+    };
+  };
+
   const plan = async (checkpointId: string | null, destination: LonLat, truck?: z.infer<typeof TruckLimitsSchema>) => {
     try {
-      return { route: await deps.routing.planForTruck(checkpointId, destination, truck), error: null };
+      return { route: await withEndZones(await deps.routing.planForTruck(checkpointId, destination, truck)), error: null };
     } catch (err) {
       if (err instanceof AppError && err.status === 422) return { route: null, error: { code: err.code, message: err.message, details: err.details } };
       throw err;
@@ -71,13 +135,25 @@ export function trucksService(knex: Knex, deps: { limits: GeometryLimits; routin
   };
 
   return {
+    /** POST /api/routes: a route around the zones in force, naming the zone each end lies in. */
+    async route(body: unknown): Promise<RouteWithEndZones> {
+      return withEndZones(await deps.routing.route(body));
+    },
+    /** Every reported truck with its hand-over register (who recorded each step, and when). */
     async list(state?: TruckState) {
-      return Promise.all((await repo.list(state)).map((r) => view(r)));
+      const rows = await repo.list(state);
+      const events = new Map<string, ReturnType<typeof eventView>[]>();
+      for (const e of await repo.eventsOf(rows.map((r) => r.id))) {
+        const list = events.get(e.truck_id) ?? [];
+        list.push(eventView(e));
+        events.set(e.truck_id, list);
+      }
+      return Promise.all(rows.map((r) => view(r, events.get(r.id) ?? [])));
     },
     async get(id: string) {
       const row = await repo.get(id);
       if (!row) throw notFound(`No truck ${id}.`);
-      return view(row, await repo.events(id));
+      return view(row, (await repo.events(id)).map(eventView));
     },
     /** Records a truck's report before arrival and plans its route (from the shortest checkpoint when none is given). */
     async report(body: unknown, actor: string) {
@@ -106,7 +182,7 @@ export function trucksService(knex: Knex, deps: { limits: GeometryLimits; routin
       if (row.state === 'handed_over') throw new AppError('truck_handed_over', 409, 'This truck has been handed over; its route is closed.');
       const truck = row.height_m || row.weight_t ? { heightM: row.height_m ?? undefined, weightT: row.weight_t ?? undefined } : undefined;
       const keepCheckpoint = row.checkpoint_chosen_by_service ? null : row.checkpoint_id;
-      const route = await deps.routing.planForTruck(keepCheckpoint, JSON.parse(row.destination).coordinates, truck);
+      const route = await withEndZones(await deps.routing.planForTruck(keepCheckpoint, JSON.parse(row.destination).coordinates, truck));
       await knex.transaction(async (trx) => {
         await repo.setRoute(trx, id, { checkpointId: route.properties.from.checkpointId, chosenByService: !keepCheckpoint, route, routeLine: route.geometry });
         await repo.addEvent(trx, id, 'route_planned', actor, route.properties.roadNames.join(' → '));
