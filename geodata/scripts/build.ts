@@ -1,12 +1,12 @@
 /**
  * Rebuilds every file in geodata/ in dependency order (`npm run geodata:build`):
- * regions → facilities and hotlines → roads → checkpoints. Each step reads what the one before wrote.
+ * regions → facilities and hotlines → townships → roads → checkpoints. Each step reads what the one before wrote.
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { GEODATA_DIR, REPO_DIR } from './common';
 
-const STEPS = ['build-regions.ts', 'build-facilities.ts', 'build-roads.ts', 'build-checkpoints.ts'];
+const STEPS = ['build-regions.ts', 'build-facilities.ts', 'build-townships.ts', 'build-roads.ts', 'build-checkpoints.ts'];
 
 for (const step of STEPS) {
   console.log(`— ${step}`);

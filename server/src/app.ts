@@ -20,6 +20,7 @@ import { zonesRoutes } from './zones/zones.routes';
 import { casesRoutes } from './cases/cases.routes';
 import { bulletinsRoutes } from './bulletins/bulletins.routes';
 import { publicRoutes } from './public/public.routes';
+import { searchRoutes } from './search/search.routes';
 import { expiryRoutes } from './expiry/expiry.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { ogcRoutes } from './ogc/ogc.routes';
@@ -86,6 +87,7 @@ export function createApp(ctx: AppContext) {
   app.use(casesRoutes(ctx));
   app.use(bulletinsRoutes(ctx));
   app.use(publicRoutes(ctx));
+  app.use(searchRoutes(ctx));
   app.use(expiryRoutes(ctx));
   app.use(auditRoutes(ctx));
   app.use(ogcRoutes(ctx));

@@ -1,11 +1,12 @@
 import Flatbush from 'flatbush';
-import { bbox as turfBbox, booleanPointInPolygon, distance } from '@turf/turf';
+import { bbox as turfBbox, booleanIntersects, booleanPointInPolygon, distance, pointToPolygonDistance } from '@turf/turf';
 import type { MultiPolygon, Polygon } from 'geojson';
+import type { ZoneKind } from '../expiry/editions';
 
 /** Channel on which any process announces that regions, facilities or hotlines changed. */
 export const REFERENCE_CHANGED = 'reference_changed';
 
-interface Region {
+export interface Region {
   code: string;
   name: string;
   geometry: Polygon | MultiPolygon;
@@ -20,6 +21,7 @@ interface Hospital {
   lat: number;
 }
 interface Hotline {
+  id: string;
   county: string;
   township: string;
   phones: string[];
@@ -68,19 +70,35 @@ export class LookupReference {
       .map(({ h, d }) => ({ id: h.id, name: h.name, address: h.address, phone: h.phone, approximate: h.approximate, distanceMeters: Math.round(d) }));
   }
 
-  /** The hotline of the nearest township seat within a county (the seats are approximate). */
-  nearestHotline(county: string, lon: number, lat: number): { county: string; township: string; phones: string[]; approximate: boolean } | null {
-    let best: Hotline | null = null;
-    let bestD = Infinity;
-    for (const h of this.hotlines) {
-      if (h.county !== county) continue;
-      const d = distance([lon, lat], [h.lon, h.lat]);
-      if (d < bestD) {
-        best = h;
-        bestD = d;
-      }
-    }
-    return best ? { county: best.county, township: best.township, phones: best.phones, approximate: best.approximate } : null;
+  /**
+   * The county's whole township hotline table (seed 000), in the seed's order, or null when the
+   * seed has none for it. The service has county outlines only, so it never picks a township
+   * itself: a row is marked `chosen` only when the resident named that township (`chosenKey`,
+   * compared without the 办事处/服务中心 suffixes the sources disagree on).
+   */
+  hotlineTable(county: string, chosenKey: ((township: string) => boolean) | null): HotlineTable | null {
+    const rows = this.hotlines.filter((h) => h.county === county);
+    if (rows.length === 0) return null;
+    return {
+      county,
+      rows: rows.map((h) => ({ id: h.id, township: h.township, phones: h.phones, chosen: Boolean(chosenKey?.(h.township)) })),
+    };
+  }
+
+  /** A county by its code, with its outline. */
+  regionByCode(code: string): Region | null {
+    return this.regions.find((r) => r.code === code) ?? null;
+  }
+
+  /** The designated hospitals inside a county (by their approximate points), nearest its seat first. */
+  hospitalsIn(region: Region, limit: number) {
+    const [a, b, c, d] = turfBbox(region.geometry);
+    const seat: [number, number] = [(a + c) / 2, (b + d) / 2];
+    const inside = this.hospitals.filter((h) => booleanPointInPolygon([h.lon, h.lat], region.geometry));
+    return inside
+      .map((h) => ({ id: h.id, name: h.name, address: h.address, phone: h.phone, approximate: h.approximate, distanceMeters: Math.round(distance(seat, [h.lon, h.lat], { units: 'meters' })) }))
+      .sort((x, y) => x.distanceMeters - y.distanceMeters || x.id.localeCompare(y.id))
+      .slice(0, limit);
   }
 
   /** Builds the reference from the repository's rows. */
@@ -91,4 +109,62 @@ export class LookupReference {
       rows.hotlines.map((h) => ({ ...h, lon: Number(h.lon), lat: Number(h.lat) })),
     );
   }
+}
+
+/** A county's township hotline table, as the seed lists it. */
+export interface HotlineTable {
+  county: string;
+  rows: { id: string; township: string; phones: string[]; chosen: boolean }[];
+}
+
+/** What the lookup needs of a zone on the map: its kind, outline and bbox, and what it shows. */
+export interface ZoneShape<P> {
+  properties: P & { id: string; kind: ZoneKind };
+  geometry: Polygon | MultiPolygon;
+}
+
+const STRICTNESS: Record<ZoneKind, number> = { sealed: 0, controlled: 1, precaution: 2 };
+
+/**
+ * Innermost first (DOMAIN.md): strictest kind, then smallest area, then id, so two zones of the
+ * same kind and size still come out in the same order on every server.
+ */
+export function innermostFirst<P>(zones: { zone: ZoneShape<P>; areaM2: number }[]): { zone: ZoneShape<P>; areaM2: number }[] {
+  return [...zones].sort(
+    (a, b) =>
+      STRICTNESS[a.zone.properties.kind] - STRICTNESS[b.zone.properties.kind] ||
+      a.areaM2 - b.areaM2 ||
+      (a.zone.properties.id < b.zone.properties.id ? -1 : a.zone.properties.id > b.zone.properties.id ? 1 : 0),
+  );
+}
+
+/**
+ * The zones nearest a point that contains none of them, by the distance to their outline. The
+ * index's bbox neighbours give candidates (a zone's bbox is never farther than its outline), so
+ * only a few outlines are measured.
+ */
+export function nearestZones<P>(
+  features: ZoneShape<P>[],
+  index: Flatbush | null,
+  lon: number,
+  lat: number,
+  limit: number,
+): { zone: ZoneShape<P>; distanceMeters: number }[] {
+  if (!index || features.length === 0) return [];
+  // A generous candidate set: bbox distance in degrees only approximates the true order.
+  const candidates = index.neighbors(lon, lat, Math.min(features.length, limit * 8));
+  return candidates
+    .map((i) => ({ zone: features[i], distanceMeters: Math.round(Math.abs(pointToPolygonDistance([lon, lat], features[i].geometry, { units: 'meters' }))) }))
+    .sort((a, b) => a.distanceMeters - b.distanceMeters || (a.zone.properties.id < b.zone.properties.id ? -1 : 1))
+    .slice(0, limit);
+}
+
+/** The zones in force that touch a county (for an answer about a township, whose outline is unknown). */
+export function zonesInRegion<P>(features: ZoneShape<P>[], index: Flatbush | null, region: { geometry: Polygon | MultiPolygon }): ZoneShape<P>[] {
+  if (!index) return [];
+  const [a, b, c, d] = turfBbox(region.geometry);
+  return index
+    .search(a, b, c, d)
+    .map((i) => features[i])
+    .filter((f) => booleanIntersects(f.geometry, region.geometry));
 }

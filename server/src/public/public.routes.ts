@@ -6,6 +6,7 @@ import { parseLonLat } from '../geo/geojson';
 import { zDate } from '../zones/zones.schemas';
 import { todayInShanghai } from '../shared/dates';
 import { AppError, ErrorCode } from '../errors';
+import { townshipByCode } from '../search/townships';
 
 const ZonesQuery = z
   .object({
@@ -14,7 +15,17 @@ const ZonesQuery = z
     view: z.enum(['published', 'corrected']).default('published'),
   })
   .strict();
-const LookupQuery = z.object({ lon: z.string().max(40), lat: z.string().max(40), crs: z.enum(['wgs84', 'gcj02']).default('wgs84') }).strict();
+const LookupQuery = z
+  .object({
+    lon: z.string().max(40).optional(),
+    lat: z.string().max(40).optional(),
+    crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
+    /** A township the resident chose in the search (its 9-digit code): marks its hotline row. */
+    township: z.string().regex(/^\d{9}$/).optional(),
+    /** Without a point: the answer for a county (the zones in force in it). */
+    county: z.string().regex(/^\d{6}$/).optional(),
+  })
+  .strict();
 
 /** The public risk map: zones in force (with ETag/304), and "am I in a zone?". */
 export function publicRoutes(ctx: AppContext): Router {
@@ -70,9 +81,17 @@ export function publicRoutes(ctx: AppContext): Router {
   });
   r.get('/api/public/lookup', async (req, res) => {
     const q = parseInput(LookupQuery, req.query);
-    const { lon, lat } = parseLonLat(q.lon, q.lat);
+    const township = q.township ? townshipByCode(q.township) : null;
+    if (q.township && !township) throw new AppError(ErrorCode.notFound, 404, `Township ${q.township} is not on file.`);
     res.set('Cache-Control', 'no-store');
-    res.json(await svc.lookup({ lon, lat, crs: q.crs }));
+    // A township alone is answered for its county: the service has no township outlines.
+    const countyCode = q.county ?? (q.lon === undefined && q.lat === undefined ? township?.countyCode : undefined);
+    if (countyCode) {
+      res.json(await svc.lookup({ countyCode, township }));
+      return;
+    }
+    const { lon, lat } = parseLonLat(q.lon, q.lat);
+    res.json(await svc.lookup({ lon, lat, crs: q.crs, township }));
   });
   return r;
 }

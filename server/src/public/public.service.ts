@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import { booleanPointInPolygon, area as turfArea } from '@turf/turf';
 import type { Database } from '../db/database';
 import type { ExpiryService } from '../expiry/expiry.service';
-import type { ZoneKind } from '../expiry/editions';
 import { addDays, shanghaiMidnightUtc, todayInShanghai } from '../shared/dates';
 import { PUBLISHED } from '../publications/publications.service';
 import { publicationsRepo } from '../publications/publications.repo';
@@ -10,12 +9,13 @@ import { RecordProjection, renderEntries, type PublicSnapshot } from '../publica
 import { featureJson, publicStateOf, type PublicZoneProps, type ZoneEntry } from '../publications/record';
 import { publicRepo } from './public.repo';
 import { gcj02ToWgs84 } from '../geo/coords';
-import { LookupReference, REFERENCE_CHANGED } from './lookup-reference';
+import { AppError, ErrorCode } from '../errors';
+import { bd09ToWgs84 } from '../search/coordinates';
+import { townshipKey, type Township } from '../search/townships';
+import { LookupReference, REFERENCE_CHANGED, innermostFirst, nearestZones, zonesInRegion, type ZoneShape } from './lookup-reference';
 
 export type { PublicZoneProps } from '../publications/record';
 export type { PublicSnapshot, PublicZoneFeature } from '../publications/projection';
-
-const STRICTNESS: Record<ZoneKind, number> = { sealed: 0, controlled: 1, precaution: 2 };
 
 /** Past days kept rendered: their bytes never change, and a bulletin night asks for a few. */
 const PAST_DAYS_KEPT = 64;
@@ -209,21 +209,73 @@ export function publicService(db: Database, deps: {
       clearInterval(poll);
     },
 
-    /** "Am I in a zone?": the zones containing a point (strictest first), hospitals, hotline. */
-    async lookup(input: { lon: number; lat: number; crs: 'wgs84' | 'gcj02' }) {
-      const { lon, lat } = input.crs === 'gcj02' ? gcj02ToWgs84(input.lon, input.lat) : input;
-      const [minLon, minLat, maxLon, maxLat] = deps.serviceArea;
-      const point = { lon: round(lon), lat: round(lat) };
+    /**
+     * "Am I in a zone?" for a point: every zone containing it (innermost first), or the nearest
+     * zones in force when none does; the nearest designated hospitals; the county's whole township
+     * hotline table (the service has no township outlines, so it marks a township only when the
+     * resident chose one, `township`). For a township chosen without a point (`area`), the zones
+     * in force in its county stand in for the zones "here", and the answer says so (`scope`).
+     */
+    async lookup(input: LookupInput) {
+      const chosen = input.township ?? null;
       await listening;
       const ref = await lookupReference();
+      const snap = await this.zones();
+      const shapes = snap.features as ZoneShape<PublicZoneProps>[];
+      const show = ({ zone }: { zone: ZoneShape<PublicZoneProps> }) => {
+        const { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn, sample } = zone.properties;
+        return { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn, sample };
+      };
+      const hotlineOf = (county: string) => {
+        // The chosen township marks its row only in its own county's table.
+        const chosenKey = chosen && chosen.county === county ? (name: string) => townshipKey(name) === townshipKey(chosen.name) : null;
+        const hotlines = ref.hotlineTable(county, chosenKey);
+        const picked = hotlines?.rows.find((r) => r.chosen);
+        // `hotline` is kept for older clients: the chosen township's row, else the county's numbers
+        // with no township named (the service does not know it).
+        const hotline = hotlines
+          ? { county, township: picked?.township ?? null, phones: picked ? picked.phones : hotlines.rows.flatMap((r) => r.phones), approximate: false }
+          : null;
+        return {
+          hotlines,
+          hotline,
+          ...(hotlines ? {} : { message: { zh: '本县（市、区）的乡镇咨询报备电话未收录，请拨打所在乡镇（街道）公布的电话。', en: 'The township hotlines of this county are not on file; call the number your township office published.' } }),
+        };
+      };
+      const township = chosen ? { code: chosen.code, name: chosen.name, county: chosen.county } : null;
+
+      if (!('lon' in input)) {
+        const region = ref.regionByCode(input.countyCode);
+        if (!region) throw new AppError(ErrorCode.notFound, 404, `County ${input.countyCode} is not on file.`);
+        const inCounty = zonesInRegion(shapes, snap.index, region).map((zone) => ({ zone, areaM2: turfArea(zone.geometry) }));
+        return {
+          scope: 'county' as const,
+          point: null,
+          inServiceArea: true,
+          region: { code: region.code, name: region.name },
+          township,
+          zones: innermostFirst(inCounty).map(show),
+          nearestZones: [],
+          hospitals: ref.hospitalsIn(region, 3),
+          ...hotlineOf(region.name),
+        };
+      }
+
+      const { lon, lat } = input.crs === 'gcj02' ? gcj02ToWgs84(input.lon, input.lat) : input.crs === 'bd09' ? bd09ToWgs84(input.lon, input.lat) : input;
+      const [minLon, minLat, maxLon, maxLat] = deps.serviceArea;
+      const point = { lon: round(lon), lat: round(lat) };
       const region = lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat ? ref.regionAt(lon, lat) : null;
       if (!region) {
         return {
+          scope: 'point' as const,
           point,
           inServiceArea: false,
           region: null,
+          township: null,
           zones: [],
+          nearestZones: [],
           hospitals: [],
+          hotlines: null,
           hotline: null,
           message: {
             zh: '该位置不在聊城市服务范围内，本地图只显示聊城市的风险区域。',
@@ -231,32 +283,39 @@ export function publicService(db: Database, deps: {
           },
         };
       }
-      const snap = await this.zones();
       const candidates = snap.index ? snap.index.search(lon, lat, lon, lat) : [];
-      const zones = candidates
-        .map((i) => snap.features[i])
+      const containing = candidates
+        .map((i) => shapes[i])
         .filter((f) => booleanPointInPolygon([lon, lat], f.geometry))
-        .sort((a, b) => STRICTNESS[a.properties.kind] - STRICTNESS[b.properties.kind] || turfArea(a.geometry) - turfArea(b.geometry))
-        .map((f) => {
-          const { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn } = f.properties;
-          return { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn };
-        });
-      const hospitals = ref.nearestHospitals(lon, lat, 3);
-      const hotline = ref.nearestHotline(region.name, lon, lat);
+        .map((zone) => ({ zone, areaM2: turfArea(zone.geometry) }));
+      const zones = innermostFirst(containing).map(show);
+      const nearest = zones.length ? [] : nearestZones(shapes, snap.index, lon, lat, NEAREST_ZONES).map((n) => ({ ...show(n), distanceMeters: n.distanceMeters }));
+      // A township chosen in another county than the point's says nothing about this place.
+      const sameCounty = township && township.county === region.name ? township : null;
       return {
+        scope: 'point' as const,
         point,
         inServiceArea: true,
         region,
+        township: sameCounty,
         zones,
-        hospitals,
-        hotline,
-        ...(hotline ? {} : { message: { zh: '本县（市、区）的乡镇咨询报备电话未收录，请拨打所在乡镇（街道）公布的电话。', en: 'The township hotlines of this county are not on file; call the number your township office published.' } }),
+        nearestZones: nearest,
+        hospitals: ref.nearestHospitals(lon, lat, 3),
+        ...hotlineOf(region.name),
       };
     },
   };
 }
 
 const round = (v: number) => Math.round(v * 1e7) / 1e7;
+
+/** How many zones in force a lookup outside every zone names, nearest first. */
+const NEAREST_ZONES = 3;
+
+/** A lookup: a point (in the coordinate system it was copied in), or a county when only a township was chosen. */
+export type LookupInput =
+  | { lon: number; lat: number; crs: 'wgs84' | 'gcj02' | 'bd09'; township?: Township | null }
+  | { countyCode: string; township?: Township | null };
 
 /** What a resident would compare between two maps of the same day. */
 type DayState = Pick<PublicZoneProps, 'kind' | 'lastCaseOn' | 'caseFreeDays' | 'nextChangeOn' | 'nextKind' | 'waitingFor'>;
