@@ -44,9 +44,10 @@ export const ZonePatchProps = z
 
 /** PATCH /api/zones/:id (with If-Match): a new geometry, new properties, or both. */
 export const ZonePatchBody = z.object({
-  type: z.literal('Feature').optional(),
-  geometry: geometryInput<GeoJSON.Polygon | GeoJSON.MultiPolygon>().optional(),
-  properties: ZonePatchProps.optional(),
+  type: z.string().optional(),
+  /** Absent or null: the geometry stays. */
+  geometry: geometryInput<GeoJSON.Polygon | GeoJSON.MultiPolygon>().nullish(),
+  properties: ZonePatchProps.nullish(),
 });
 
 /** GET /api/zones and /api/zones/export. */

@@ -83,7 +83,7 @@ export function createApp(ctx: AppContext) {
   app.use(facilitiesRoutes(ctx));
   app.use(checkpointsRoutes(ctx));
   app.use(roadsRoutes(ctx));
-  app.use(zonesRoutes(ctx));
+  app.use(zonesRoutes({ zones: ctx.services.zones, limits: ctx.limits }));
   app.use(casesRoutes(ctx));
   app.use(bulletinsRoutes(ctx));
   app.use(publicRoutes(ctx));

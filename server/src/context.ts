@@ -44,7 +44,7 @@ export function createContext(config: Config, db: Database) {
   const services = {
     expiry,
     publications,
-    zones: zonesService(db.knex, { limits, minAreaM2: config.limits.minZoneAreaM2, defaultEdition: config.defaultEdition, expiry, afterPublish }),
+    zones: zonesService(db.knex, { minAreaM2: config.limits.minZoneAreaM2, defaultEdition: config.defaultEdition, expiry, afterPublish }),
     cases: casesService(db.knex, { limits, expiry, afterPublish }),
     bulletins: bulletinsService(db.knex, { expiry, publications, afterPublish }),
     public: publicMap,

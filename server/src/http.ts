@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type NextFunction, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode, translateDatabaseError, validationError } from './errors';
-import { GeometryInputError } from './geo/geojson';
+import { GeometryInputError, parseFeature, type GeometryLimits } from './geo/geojson';
 
 /** Parses `data` with a zod schema; a failure becomes one 400 naming every bad field. */
 export function parseInput<T extends z.ZodType>(schema: T, data: unknown): z.infer<T> {
@@ -10,6 +10,20 @@ export function parseInput<T extends z.ZodType>(schema: T, data: unknown): z.inf
   const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const first = issues[0];
   throw validationError(first ? `${first.path || 'body'}: ${first.message}` : 'Invalid input.', { issues });
+}
+
+/**
+ * Parses a GeoJSON Feature body (or a bare geometry): its geometry with one of the geometry parsers,
+ * which answer a stable `geometry_*` code per fault, then its properties with a contract schema.
+ */
+export function parseFeatureInput<G, T extends z.ZodType>(
+  body: unknown,
+  parseGeometry: (g: unknown, l: GeometryLimits) => G,
+  limits: GeometryLimits,
+  properties: T,
+): { geometry: G; properties: z.output<T> } {
+  const feature = parseFeature(body, parseGeometry, limits);
+  return { geometry: feature.geometry, properties: parseInput(properties, feature.properties) };
 }
 
 /** Stable codes of the HTTP layer itself. */

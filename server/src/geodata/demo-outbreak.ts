@@ -6,9 +6,9 @@ import { addDays, todayInShanghai } from '../shared/dates';
  * zone is marked `sample` and named "（示例）", its dates are relative to today, and the cases are
  * invented points. None of it is real data; the real data are the hospitals, hotlines and measures.
  */
-const box = (lon: number, lat: number, dLon: number, dLat: number) => ({
-  type: 'Polygon' as const,
-  coordinates: [[[lon, lat], [lon + dLon, lat], [lon + dLon, lat + dLat], [lon, lat + dLat], [lon, lat]]],
+const box = (lon: number, lat: number, dLon: number, dLat: number): GeoJSON.MultiPolygon => ({
+  type: 'MultiPolygon',
+  coordinates: [[[[lon, lat], [lon + dLon, lat], [lon + dLon, lat + dLat], [lon, lat + dLat], [lon, lat]]]],
 });
 
 const SAMPLE_REASON = '示例数据，仅供演示，非真实疫情 / sample data for the demo, not a real outbreak';
@@ -29,7 +29,7 @@ export async function loadDemoOutbreak(ctx: AppContext): Promise<boolean> {
   const ids: string[] = [];
   for (const z of zones) {
     const { feature } = await ctx.services.zones.create(
-      { type: 'Feature', geometry: z.geometry, properties: { kind: z.kind, name: z.name, reason: SAMPLE_REASON, designatedOn, sample: true } },
+      { geometry: z.geometry, properties: { kind: z.kind, name: z.name, reason: SAMPLE_REASON, designatedOn, sample: true } },
       actor,
     );
     ids.push(feature.id);

@@ -1,10 +1,8 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { zonesRepo, relinkZoneCases, type ZoneRow, type PendingEdit } from './zones.repo';
-import { ZoneCreateProps, ZonePatchProps, LiftBody, ScreeningBody } from './zones.schemas';
-import { parseFeature, parseFeatureCollection, parseZoneGeometry, type GeometryLimits } from '../geo/geojson';
 import type { z } from 'zod';
-import { parseInput } from '../http';
+import type { LiftBody, ScreeningBody, ZoneCreateProps, ZonePatchProps } from '../../../contract/schemas';
 import { AppError, ErrorCode, notFound } from '../errors';
 import type { WarningCode } from '../../../contract/errors';
 import { getEdition, type EditionId, type ZoneKind } from '../expiry/editions';
@@ -72,7 +70,7 @@ export function zoneFeature(row: ZoneRow, st?: ZoneStatusAsOf | null) {
 /** Zones: designation, drafts, edits with optimistic concurrency, lifts by hand, screenings. */
 export function zonesService(
   knex: Knex,
-  deps: { limits: GeometryLimits; minAreaM2: number; defaultEdition: EditionId; expiry: ExpiryService; afterPublish: (published: Published[]) => Promise<void> },
+  deps: { minAreaM2: number; defaultEdition: EditionId; expiry: ExpiryService; afterPublish: (published: Published[]) => Promise<void> },
 ) {
   const repo = zonesRepo(knex);
   const audit = auditRepo(knex);
@@ -117,7 +115,7 @@ export function zonesService(
     });
   };
 
-  const insertDraft = async (trx: Knex.Transaction, geometry: GeoJSON.MultiPolygon, props: z.infer<typeof ZoneCreateProps>, actor: string) => {
+  const insertDraft = async (trx: Knex.Transaction, geometry: GeoJSON.MultiPolygon, props: NewZone['properties'], actor: string) => {
     const edition = props.edition ?? deps.defaultEdition;
     checkKindInEdition(props.kind, edition);
     const id = crypto.randomUUID();
@@ -173,31 +171,21 @@ export function zonesService(
       };
     },
 
-    /** Creates a draft from a GeoJSON Feature; warns when a sealed zone is not nested. */
-    async create(body: unknown, actor: string) {
-      const { geometry, properties } = parseFeature(body, parseZoneGeometry, deps.limits);
-      const props = parseInput(ZoneCreateProps, properties);
-      return knex.transaction((trx) => insertDraft(trx, geometry, props, actor));
+    /** Creates a draft; warns when a sealed zone is not nested. */
+    async create(input: NewZone, actor: string) {
+      return knex.transaction((trx) => insertDraft(trx, input.geometry, input.properties, actor));
     },
 
     /**
-     * Imports a FeatureCollection of zones as drafts, all or none: the first bad feature (geometry
-     * or properties) refuses the whole file, with the index of every bad feature.
+     * Imports zones as drafts, all or none: a feature PostGIS or the rules refuse refuses the whole
+     * import (the HTTP layer has checked every feature's geometry and properties already).
      */
-    async importCollection(body: unknown, actor: string) {
-      const parsed = parseFeatureCollection(body, parseZoneGeometry, deps.limits, 2000);
-      const errors: { index: number; code: string; message: string }[] = [];
-      const inputs = parsed.map((f, index) => {
-        const r = ZoneCreateProps.safeParse(f.properties);
-        if (!r.success) errors.push({ index, code: ErrorCode.validation, message: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-        return { geometry: f.geometry, props: r.success ? r.data : null };
-      });
-      if (errors.length) throw new AppError('feature_collection_invalid', 400, `${errors.length} feature(s) cannot be imported; nothing was imported.`, { errors });
+    async importCollection(inputs: NewZone[], actor: string) {
       const created = await knex.transaction(async (trx) => {
         const out: { id: string; warnings: ZoneWarning[] }[] = [];
         for (const [index, f] of inputs.entries()) {
           try {
-            const { feature, warnings } = await insertDraft(trx, f.geometry, f.props!, actor);
+            const { feature, warnings } = await insertDraft(trx, f.geometry, f.properties, actor);
             out.push({ id: feature.id, warnings });
           } catch (err) {
             if (err instanceof AppError) throw new AppError(err.code, err.status, `Feature ${index}: ${err.message} Nothing was imported.`, { index, ...err.details });
@@ -227,10 +215,8 @@ export function zonesService(
      * Edits a zone at the version the client last saw. A draft changes in place; a published zone
      * keeps its public state and collects the edit as pending until a bulletin publishes it.
      */
-    async patch(id: string, ifMatch: number, body: unknown, actor: string) {
-      const input = (body && typeof body === 'object' ? body : {}) as { geometry?: unknown; properties?: unknown };
-      const geometry = input.geometry === undefined || input.geometry === null ? undefined : parseZoneGeometry(input.geometry, deps.limits);
-      const props = parseInput(ZonePatchProps, input.properties ?? {});
+    async patch(id: string, ifMatch: number, input: ZoneEdit, actor: string) {
+      const { geometry, properties: props } = input;
       if (!geometry && Object.keys(props).length === 0) throw new AppError(ErrorCode.validation, 400, 'Nothing to change: send geometry and/or properties.');
       const result = await knex.transaction(async (trx) => {
         const row = await load(id, trx, true);
@@ -284,8 +270,7 @@ export function zonesService(
      * the public record, and the public was told the zone was in force on every earlier day, so a
      * past date is refused. A lift announced for a later day is published on that day.
      */
-    async liftByHand(id: string, body: unknown, actor: string, ifMatch?: number) {
-      const input = parseInput(LiftBody, body);
+    async liftByHand(id: string, input: z.output<typeof LiftBody>, actor: string, ifMatch?: number) {
       const today = todayInShanghai();
       const on = input.on ?? today;
       if (on < today) {
@@ -316,8 +301,7 @@ export function zonesService(
     },
 
     /** Records a screening round of everyone in a published zone and publishes what it changes. */
-    async addScreening(id: string, body: unknown, actor: string) {
-      const input = parseInput(ScreeningBody, body);
+    async addScreening(id: string, input: z.output<typeof ScreeningBody>, actor: string) {
       const today = todayInShanghai();
       const run = await knex.transaction(async (trx) => {
         await deps.expiry.lock(trx);
@@ -335,6 +319,18 @@ export function zonesService(
   };
 }
 export type ZonesService = ReturnType<typeof zonesService>;
+
+/** A new zone: its geometry as the geometry parser normalised it, its properties as the contract parsed them. */
+export interface NewZone {
+  geometry: GeoJSON.MultiPolygon;
+  properties: z.output<typeof ZoneCreateProps>;
+}
+
+/** An edit of a zone: a new geometry, changed properties, or both. */
+export interface ZoneEdit {
+  geometry?: GeoJSON.MultiPolygon;
+  properties: z.output<typeof ZonePatchProps>;
+}
 
 /** What the history and the audit log keep of a zone at one version. */
 export function snapshot(row: ZoneRow) {
