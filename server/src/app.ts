@@ -85,7 +85,7 @@ export function createApp(ctx: AppContext) {
   app.use(roadsRoutes(ctx));
   app.use(zonesRoutes({ zones: ctx.services.zones, limits: ctx.limits }));
   app.use(casesRoutes(ctx));
-  app.use(bulletinsRoutes(ctx));
+  app.use(bulletinsRoutes({ bulletins: ctx.services.bulletins }));
   app.use(publicRoutes(ctx));
   app.use(searchRoutes(ctx));
   app.use(expiryRoutes(ctx));

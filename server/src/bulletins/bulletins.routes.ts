@@ -1,17 +1,21 @@
 import { Router, type RequestHandler } from 'express';
-import type { AppContext } from '../context';
 import { requireRole } from '../auth/auth.middleware';
 import { notFound } from '../errors';
+import { parseInput } from '../http';
+import { PublicationNumber, PublishBody } from '../../../contract/schemas';
+import type { BulletinsService } from './bulletins.service';
 
-const bulletinId = (raw: string) => {
-  if (!/^\d{1,9}$/.test(raw)) throw notFound(`No bulletin ${raw}.`);
-  return Number(raw);
+/** A publication's number from the path; anything else names no publication (404, not 400). */
+const publicationNumber = (raw: string) => {
+  const n = PublicationNumber.safeParse(raw);
+  if (!n.success) throw notFound(`No bulletin ${raw}.`);
+  return n.data;
 };
 
 /** Bulletins: published ones are public; publishing is for designators. */
-export function bulletinsRoutes(ctx: AppContext): Router {
+export function bulletinsRoutes(deps: { bulletins: BulletinsService }): Router {
   const r = Router();
-  const svc = ctx.services.bulletins;
+  const svc = deps.bulletins;
   // The list changes with every publication: a short cache only, revalidated after a bulletin.
   const list: RequestHandler = async (_req, res) => {
     res.set('Cache-Control', 'public, max-age=5').json(await svc.list());
@@ -23,15 +27,15 @@ export function bulletinsRoutes(ctx: AppContext): Router {
   });
   // A publication never changes once made.
   const one: RequestHandler = async (req, res) => {
-    res.set('Cache-Control', 'public, max-age=31536000, immutable').json(await svc.get(bulletinId(String(req.params.id))));
+    res.set('Cache-Control', 'public, max-age=31536000, immutable').json(await svc.get(publicationNumber(String(req.params.id))));
   };
   r.get('/api/public/publications/:id', one);
   r.get('/api/bulletins/:id', one);
   r.post('/api/bulletins/preview', requireRole('designator'), async (req, res) => {
-    res.json(await svc.preview(req.body));
+    res.json(await svc.preview(parseInput(PublishBody, req.body)));
   });
   r.post('/api/bulletins', requireRole('designator'), async (req, res) => {
-    res.status(201).json(await svc.publish(req.body, req.user!.username));
+    res.status(201).json(await svc.publish(parseInput(PublishBody, req.body), req.user!.username));
   });
   return r;
 }

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { PublishBody } from '../../../contract/schemas';
 import { bulletinsRepo } from './bulletins.repo';
 import { bulletinText, type BulletinZone } from './bulletin.text';
 import { zonesRepo, relinkZoneCases, type ZoneRow } from '../zones/zones.repo';
 import { snapshot } from '../zones/zones.service';
-import { parseInput } from '../http';
 import { AppError, notFound, type ErrorCode } from '../errors';
 import { auditRepo } from '../audit/audit.repo';
 import { todayInShanghai } from '../shared/dates';
@@ -12,12 +12,8 @@ import type { ExpiryService } from '../expiry/expiry.service';
 import type { EditionId, ZoneKind } from '../expiry/editions';
 import type { Published, PublicationsService } from '../publications/publications.service';
 
-const PublishBody = z.object({
-  zoneIds: z.array(z.string().uuid('zone ids are UUIDs')).min(1, 'name at least one zone').max(500),
-  title: z.string().trim().min(1, 'a bulletin needs a title').max(200),
-  /** The number of an earlier publication this one corrects: it is then published as a correction. */
-  corrects: z.number().int().positive().optional(),
-});
+/** The zones a bulletin publishes together, its title, and the publication it corrects if any. */
+export type BulletinInput = z.output<typeof PublishBody>;
 
 export const BulletinErrors = { notPublishable: 'zone_not_publishable' } as const satisfies Record<string, ErrorCode>;
 
@@ -72,8 +68,7 @@ export function bulletinsService(
   return {
     repo,
     /** The text a bulletin would have, without publishing anything. */
-    async preview(body: unknown) {
-      const input = parseInput(PublishBody, body);
+    async preview(input: BulletinInput) {
       return knex.transaction(async (trx) => {
         const rows = await lockedZones(trx, input.zoneIds);
         const number = await deps.publications.repo.nextNumber(trx);
@@ -87,8 +82,7 @@ export function bulletinsService(
      * Publishes every named zone in one transaction, or none of them, as one numbered publication
      * of the public record (with the engine's notices for any other zone the change affects).
      */
-    async publish(body: unknown, actor: string) {
-      const input = parseInput(PublishBody, body);
+    async publish(input: BulletinInput, actor: string) {
       const today = todayInShanghai();
       const result = await knex.transaction(async (trx) => {
         await deps.expiry.lock(trx);
@@ -171,3 +165,4 @@ export function bulletinsService(
     },
   };
 }
+export type BulletinsService = ReturnType<typeof bulletinsService>;

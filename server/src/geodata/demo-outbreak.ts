@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { PublishBody } from '../../../contract/schemas';
 import { addDays, todayInShanghai } from '../shared/dates';
 
 /**
@@ -34,7 +35,7 @@ export async function loadDemoOutbreak(ctx: AppContext): Promise<boolean> {
     );
     ids.push(feature.id);
   }
-  await ctx.services.bulletins.publish({ zoneIds: ids, title: '关于划定风险区域的通告（示例）' }, actor);
+  await ctx.services.bulletins.publish(PublishBody.parse({ zoneIds: ids, title: '关于划定风险区域的通告（示例）' }), actor);
   const cases = [
     { location: [115.982, 36.452], reportedOn: designatedOn },
     { location: [115.9823, 36.4519], reportedOn: addDays(today, -3) },
