@@ -110,7 +110,7 @@ export const CheckpointPatchProps = CheckpointInputProps.omit({ id: true }).part
 export const CheckpointPatchBody = z.object({
   type: z.literal('Feature').optional(),
   geometry: geometryInput<GeoJSON.Point>().optional(),
-  properties: CheckpointPatchProps.optional(),
+  properties: CheckpointPatchProps.nullish(),
 });
 
 export const CheckpointProps = z.object({

@@ -80,8 +80,8 @@ export function createApp(ctx: AppContext) {
   app.use(authRoutes(ctx));
   app.use(accountsRoutes(ctx));
   app.use(regionsRoutes(ctx));
-  app.use(facilitiesRoutes(ctx));
-  app.use(checkpointsRoutes(ctx));
+  app.use(facilitiesRoutes({ facilities: ctx.services.facilities, limits: ctx.limits }));
+  app.use(checkpointsRoutes({ checkpoints: ctx.services.checkpoints, limits: ctx.limits }));
   app.use(roadsRoutes(ctx));
   app.use(zonesRoutes({ zones: ctx.services.zones, limits: ctx.limits }));
   app.use(casesRoutes(ctx));

@@ -50,8 +50,8 @@ export function createContext(config: Config, db: Database) {
     public: publicMap,
     accounts: accountsService(db.knex),
     auth: authService(db.knex, config.sessionTtlHours),
-    facilities: facilitiesService(db.knex, limits, notify),
-    checkpoints: checkpointsService(db.knex, limits),
+    facilities: facilitiesService(db.knex, notify),
+    checkpoints: checkpointsService(db.knex),
     geodata: geodataService(db.knex, limits),
   };
   const routing = routingService(db.knex, {

@@ -1,7 +1,10 @@
 import { Router } from 'express';
-import type { AppContext } from '../context';
 import { requireRole } from '../auth/auth.middleware';
+import { parseFeatureInput, parseInput } from '../http';
+import { parsePoint, type GeometryLimits } from '../geo/geojson';
+import { CheckpointInputProps, CheckpointPatchBody } from '../../../contract/schemas';
 import type { Checkpoint } from './checkpoints.repo';
+import type { CheckpointsService } from './checkpoints.service';
 
 const feature = (c: Checkpoint, withContacts: boolean) => ({
   type: 'Feature' as const,
@@ -19,9 +22,9 @@ const feature = (c: Checkpoint, withContacts: boolean) => ({
 });
 
 /** GET /api/checkpoints (public), GET /api/coordinator/checkpoints, and writes for coordinators. */
-export function checkpointsRoutes(ctx: AppContext): Router {
+export function checkpointsRoutes(deps: { checkpoints: CheckpointsService; limits: GeometryLimits }): Router {
   const r = Router();
-  const svc = ctx.services.checkpoints;
+  const svc = deps.checkpoints;
   r.get('/api/checkpoints', async (_req, res) => {
     const list = await svc.list();
     res.set('Cache-Control', 'public, max-age=60');
@@ -32,10 +35,13 @@ export function checkpointsRoutes(ctx: AppContext): Router {
     res.json({ type: 'FeatureCollection', features: list.map((c) => feature(c, true)) });
   });
   r.post('/api/checkpoints', requireRole('coordinator'), async (req, res) => {
-    res.status(201).json(feature(await svc.create(req.body, req.user!.username), true));
+    const { geometry, properties } = parseFeatureInput(req.body, parsePoint, deps.limits, CheckpointInputProps);
+    res.status(201).json(feature(await svc.create({ ...properties, geometry }, req.user!.username), true));
   });
   r.patch('/api/checkpoints/:id', requireRole('coordinator'), async (req, res) => {
-    res.json(feature(await svc.update(String(req.params.id), req.body, req.user!.username), true));
+    const body = parseInput(CheckpointPatchBody, req.body ?? {});
+    const geometry = body.geometry === undefined ? undefined : parsePoint(body.geometry, deps.limits);
+    res.json(feature(await svc.update(String(req.params.id), { geometry, properties: body.properties ?? {} }, req.user!.username), true));
   });
   r.delete('/api/checkpoints/:id', requireRole('admin'), async (req, res) => {
     await svc.remove(String(req.params.id), req.user!.username);

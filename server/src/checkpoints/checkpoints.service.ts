@@ -1,25 +1,18 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Knex } from 'knex';
 import { checkpointsRepo, toCheckpoint, type Checkpoint } from './checkpoints.repo';
 import { auditRepo } from '../audit/audit.repo';
-import { parseFeature, parsePoint, type GeometryLimits } from '../geo/geojson';
-import { parseInput } from '../http';
 import { conflict, notFound } from '../errors';
+import type { CheckpointPatchProps } from '../../../contract/schemas';
 
-const CheckpointProps = z.object({
-  id: z.string().regex(/^[a-z0-9-]{2,60}$/, 'ids are 2–60 lowercase letters, digits or dashes'),
-  name: z.string().trim().min(1).max(200),
-  road: z.string().trim().min(1).max(100),
-  direction: z.string().trim().min(1).max(200),
-  pointLeader: z.string().trim().max(100).nullable().default(null),
-  phone: z.string().trim().max(50).nullable().default(null),
-  sample: z.boolean().default(false),
-});
-
-const CheckpointPatch = CheckpointProps.omit({ id: true }).partial();
+/** An edit of a checkpoint: a new point, changed properties, or both. */
+export interface CheckpointEdit {
+  geometry?: GeoJSON.Point;
+  properties: z.output<typeof CheckpointPatchProps>;
+}
 
 /** Checkpoints: the public sees where they are; coordinators see and keep their leaders and phones. */
-export function checkpointsService(knex: Knex, limits: GeometryLimits) {
+export function checkpointsService(knex: Knex) {
   const repo = checkpointsRepo(knex);
   const audit = auditRepo(knex);
   return {
@@ -32,9 +25,7 @@ export function checkpointsService(knex: Knex, limits: GeometryLimits) {
       if (!row) throw notFound(`No checkpoint ${id}.`);
       return toCheckpoint(row);
     },
-    async create(body: unknown, actor: string): Promise<Checkpoint> {
-      const { geometry, properties } = parseFeature(body, parsePoint, limits);
-      const c: Checkpoint = { ...parseInput(CheckpointProps, properties), geometry };
+    async create(c: Checkpoint, actor: string): Promise<Checkpoint> {
       return knex.transaction(async (trx) => {
         if (await repo.get(c.id, trx)) throw conflict(`Checkpoint ${c.id} exists.`);
         await repo.insert(trx, c);
@@ -42,10 +33,8 @@ export function checkpointsService(knex: Knex, limits: GeometryLimits) {
         return c;
       });
     },
-    async update(id: string, body: unknown, actor: string): Promise<Checkpoint> {
-      const input = (body ?? {}) as { geometry?: unknown; properties?: unknown };
-      const geometry = input.geometry === undefined ? undefined : parsePoint(input.geometry, limits);
-      const patch = parseInput(CheckpointPatch, input.properties ?? {});
+    async update(id: string, edit: CheckpointEdit, actor: string): Promise<Checkpoint> {
+      const { geometry, properties: patch } = edit;
       return knex.transaction(async (trx) => {
         const row = await repo.get(id, trx);
         if (!row) throw notFound(`No checkpoint ${id}.`);
@@ -66,3 +55,4 @@ export function checkpointsService(knex: Knex, limits: GeometryLimits) {
     },
   };
 }
+export type CheckpointsService = ReturnType<typeof checkpointsService>;

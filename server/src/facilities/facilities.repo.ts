@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { geomFromGeoJSON } from '../geo/sql';
 
-export const FACILITY_KINDS = ['designated_hospital', 'yellow_code_hospital', 'fangcang', 'isolation_site', 'fever_clinic'] as const;
-export type FacilityKind = (typeof FACILITY_KINDS)[number];
+export { FACILITY_KINDS, type FacilityKind } from '../../../contract/vocabulary';
+import type { FacilityKind } from '../../../contract/vocabulary';
 
 export interface Facility {
   id: string;
@@ -24,7 +24,7 @@ const COLUMNS = ['id', 'kind', 'name', 'address', 'phone', 'beds', 'rooms', 'app
 
 /** SQL for hospitals, isolation sites and clinics. */
 export function facilitiesRepo(knex: Knex) {
-  const select = () => knex('facilities').select(...COLUMNS, knex.raw('ST_AsGeoJSON(geom) as geometry'));
+  const select = (db: Knex | Knex.Transaction = knex) => db('facilities').select(...COLUMNS, knex.raw('ST_AsGeoJSON(geom) as geometry'));
   const toRow = (f: Facility) => ({
     id: f.id,
     kind: f.kind,
@@ -46,8 +46,8 @@ export function facilitiesRepo(knex: Knex) {
       if (kind) q.where({ kind });
       return q;
     },
-    async get(id: string) {
-      return select().where({ id }).first();
+    async get(id: string, db: Knex | Knex.Transaction = knex): Promise<(Omit<Facility, 'geometry'> & { geometry: string }) | undefined> {
+      return select(db).where({ id }).first();
     },
     async insert(trx: Knex.Transaction, f: Facility): Promise<void> {
       await trx('facilities').insert(toRow(f));

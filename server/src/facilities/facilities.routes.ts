@@ -1,38 +1,32 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import type { AppContext } from '../context';
 import { requireRole } from '../auth/auth.middleware';
-import { featureCollection } from '../geo/sql';
-import { parseInput } from '../http';
-import { FACILITY_KINDS } from './facilities.repo';
-import { notFound } from '../errors';
-
-const ListQuery = z.object({ kind: z.enum(FACILITY_KINDS).optional() });
+import { parseFeatureInput, parseInput } from '../http';
+import { parseFeature, parsePoint, type GeometryLimits } from '../geo/geojson';
+import { FacilityInputProps, FacilityListQuery } from '../../../contract/schemas';
+import type { FacilitiesService } from './facilities.service';
 
 /** GET /api/facilities (public); POST/PUT/DELETE for admins. */
-export function facilitiesRoutes(ctx: AppContext): Router {
+export function facilitiesRoutes(deps: { facilities: FacilitiesService; limits: GeometryLimits }): Router {
   const r = Router();
-  const svc = ctx.services.facilities;
-  const toProps = (row: Record<string, unknown>) => {
-    const { geometry: _g, ...props } = row;
-    return props;
-  };
+  const svc = deps.facilities;
   r.get('/api/facilities', async (req, res) => {
-    const q = parseInput(ListQuery, req.query);
-    const rows = await svc.repo.list(q.kind);
+    const q = parseInput(FacilityListQuery, req.query);
+    const collection = await svc.list(q.kind);
     res.set('Cache-Control', 'public, max-age=60');
-    res.json(featureCollection(rows, toProps, (row) => row.id));
+    res.json(collection);
   });
   r.get('/api/facilities/:id', async (req, res) => {
-    const row = await svc.repo.get(String(req.params.id));
-    if (!row) throw notFound(`No facility ${String(req.params.id)}.`);
-    res.json(featureCollection([row], toProps, (x) => x.id).features[0]);
+    res.json(await svc.get(String(req.params.id)));
   });
   r.post('/api/facilities', requireRole('admin'), async (req, res) => {
-    res.status(201).json(await svc.create(req.body, req.user!.username));
+    const { geometry, properties } = parseFeatureInput(req.body, parsePoint, deps.limits, FacilityInputProps);
+    res.status(201).json(await svc.create({ ...properties, geometry }, req.user!.username));
   });
   r.put('/api/facilities/:id', requireRole('admin'), async (req, res) => {
-    res.json(await svc.replace(String(req.params.id), req.body, req.user!.username));
+    // The path names the facility; an id in the body is overridden, never a second facility.
+    const { geometry, properties } = parseFeature(req.body, parsePoint, deps.limits);
+    const props = parseInput(FacilityInputProps, { ...properties, id: String(req.params.id) });
+    res.json(await svc.replace({ ...props, geometry }, req.user!.username));
   });
   r.delete('/api/facilities/:id', requireRole('admin'), async (req, res) => {
     await svc.remove(String(req.params.id), req.user!.username);

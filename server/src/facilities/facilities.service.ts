@@ -1,51 +1,44 @@
-import { z } from 'zod';
 import type { Knex } from 'knex';
-import { facilitiesRepo, FACILITY_KINDS, type Facility } from './facilities.repo';
+import { facilitiesRepo, type Facility, type FacilityKind } from './facilities.repo';
 import { auditRepo } from '../audit/audit.repo';
-import { parseFeature, parsePoint, type GeometryLimits } from '../geo/geojson';
-import { parseInput } from '../http';
 import { conflict, notFound } from '../errors';
+import { featureCollection } from '../geo/sql';
 import { REFERENCE_CHANGED } from '../public/lookup-reference';
 
-const FacilityProps = z.object({
-  id: z.string().regex(/^[a-z0-9-]{2,60}$/, 'ids are 2–60 lowercase letters, digits or dashes'),
-  kind: z.enum(FACILITY_KINDS),
-  name: z.string().trim().min(1).max(200),
-  address: z.string().max(300).nullable().default(null),
-  phone: z.string().max(100).nullable().default(null),
-  beds: z.number().int().min(0).max(100000).nullable().default(null),
-  rooms: z.number().int().min(0).max(100000).nullable().default(null),
-  approximate: z.boolean().default(false),
-  placement: z.string().max(500).nullable().default(null),
-  sample: z.boolean().default(false),
-  note: z.string().max(1000).nullable().default(null),
-  source: z.string().max(200).nullable().default(null),
-});
+/** A facility row as GeoJSON: the geometry apart, every other column a property. */
+const toProps = (row: Record<string, unknown>) => {
+  const { geometry: _g, ...props } = row;
+  return props;
+};
 
 /** Facilities: read by everyone, written by admins. */
-export function facilitiesService(knex: Knex, limits: GeometryLimits, notify: (channel: string, payload: string) => Promise<void> = async () => undefined) {
+export function facilitiesService(knex: Knex, notify: (channel: string, payload: string) => Promise<void> = async () => undefined) {
   const repo = facilitiesRepo(knex);
   const audit = auditRepo(knex);
-  const parse = (body: unknown, id?: string): Facility => {
-    const { geometry, properties } = parseFeature(body, parsePoint, limits);
-    const props = parseInput(FacilityProps, id ? { ...properties, id } : properties);
-    return { ...props, geometry };
-  };
   return {
     repo,
-    async create(body: unknown, actor: string) {
-      const f = parse(body);
+    /** GET /api/facilities: every facility, or those of one kind. */
+    async list(kind?: FacilityKind) {
+      return featureCollection(await repo.list(kind), toProps, (row) => row.id);
+    },
+    async get(id: string) {
+      const row = await repo.get(id);
+      if (!row) throw notFound(`No facility ${id}.`);
+      return featureCollection([row], toProps, (x) => x.id).features[0];
+    },
+    async create(f: Facility, actor: string) {
       return knex.transaction(async (trx) => {
-        if (await trx('facilities').where({ id: f.id }).first()) throw conflict(`Facility ${f.id} exists.`);
+        if (await repo.get(f.id, trx)) throw conflict(`Facility ${f.id} exists.`);
         await repo.insert(trx, f);
         await audit.record(trx, { actor, action: 'create', entity: 'facility', entityId: f.id, after: f });
         return f;
       }).finally(() => notify(REFERENCE_CHANGED, f.id));
     },
-    async replace(id: string, body: unknown, actor: string) {
-      const f = parse(body, id);
+    /** Replaces facility `id` (the id comes from the path, whatever the body says). */
+    async replace(f: Facility, actor: string) {
+      const { id } = f;
       return knex.transaction(async (trx) => {
-        const before = await trx('facilities').where({ id }).first();
+        const before = await repo.get(id, trx);
         if (!before) throw notFound(`No facility ${id}.`);
         await repo.update(trx, f);
         await audit.record(trx, { actor, action: 'update', entity: 'facility', entityId: id, before, after: f });
@@ -54,7 +47,7 @@ export function facilitiesService(knex: Knex, limits: GeometryLimits, notify: (c
     },
     async remove(id: string, actor: string) {
       await knex.transaction(async (trx) => {
-        const before = await trx('facilities').where({ id }).first();
+        const before = await repo.get(id, trx);
         if (!before) throw notFound(`No facility ${id}.`);
         await repo.remove(trx, id);
         await audit.record(trx, { actor, action: 'delete', entity: 'facility', entityId: id, before });
@@ -63,3 +56,4 @@ export function facilitiesService(knex: Knex, limits: GeometryLimits, notify: (c
     },
   };
 }
+export type FacilitiesService = ReturnType<typeof facilitiesService>;
