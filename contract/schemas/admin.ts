@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type * as GeoJSON from 'geojson';
 import { AUDIT_ACTIONS } from '../vocabulary';
-import { Day, Instant, Limit, RowId, ZoneKind, geometryInput, MultiPolygonGeometry, PointGeometry } from './common';
+import { Day, Instant, Limit, PastOrToday, RowId, ZoneKind, geometryInput, MultiPolygonGeometry, PointGeometry } from './common';
 import { PublishedRef, Transition } from './zones';
 
 // ---------------------------------------------------------------------------------------------
@@ -35,7 +35,7 @@ export const AuditLog = z.array(AuditEntry);
 // Expiry
 
 /** POST /api/admin/expiry/run?asOf=YYYY-MM-DD */
-export const ExpiryRunQuery = z.object({ asOf: Day.optional() }).strict();
+export const ExpiryRunQuery = z.object({ asOf: PastOrToday.optional() }).strict();
 
 /** What a run of the expiry engine recorded and published. */
 export const ExpiryRunResult = z.object({

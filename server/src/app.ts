@@ -76,26 +76,37 @@ export function createApp(ctx: AppContext) {
   app.use(deferBody(ctx.config.bodyLimit));
   if (ctx.config.logRequests) app.use((req, _res, next) => (console.log(req.method, req.originalUrl), next()));
 
-  app.use(healthRoutes(ctx));
-  app.use(authRoutes(ctx));
-  app.use(accountsRoutes(ctx));
-  app.use(regionsRoutes(ctx));
+  const s = ctx.services;
+  app.use(healthRoutes({ health: s.health }));
+  app.use(
+    authRoutes({
+      auth: s.auth,
+      settings: {
+        loginPer15Min: ctx.config.limits.loginPer15Min,
+        loginFailuresPerAccount15Min: ctx.config.limits.loginFailuresPerAccount15Min,
+        secureCookies: ctx.config.secureCookies,
+        sessionTtlHours: ctx.config.sessionTtlHours,
+      },
+    }),
+  );
+  app.use(accountsRoutes({ accounts: s.accounts }));
+  app.use(regionsRoutes({ regions: s.regions }));
   app.use(facilitiesRoutes({ facilities: ctx.services.facilities, limits: ctx.limits }));
   app.use(checkpointsRoutes({ checkpoints: ctx.services.checkpoints, limits: ctx.limits }));
-  app.use(roadsRoutes(ctx));
+  app.use(roadsRoutes({ roads: s.roads }));
   app.use(zonesRoutes({ zones: ctx.services.zones, limits: ctx.limits }));
   app.use(casesRoutes(ctx));
   app.use(bulletinsRoutes({ bulletins: ctx.services.bulletins }));
   app.use(publicRoutes(ctx));
   app.use(searchRoutes(ctx));
-  app.use(expiryRoutes(ctx));
-  app.use(auditRoutes(ctx));
+  app.use(expiryRoutes({ expiry: s.expiry }));
+  app.use(auditRoutes({ audit: s.audit }));
   app.use(ogcRoutes(ctx));
   app.use(tilesRoutes(ctx));
-  app.use(alertsRoutes(ctx));
-  app.use(webhooksRoutes(ctx));
+  app.use(alertsRoutes({ alerts: s.alerts }));
+  app.use(webhooksRoutes({ webhooks: s.webhooks, startDelivery: ctx.startWebhookDelivery }));
   app.use(trucksRoutes(ctx));
-  app.use(dashboardRoutes(ctx));
+  app.use(dashboardRoutes({ dashboard: s.dashboard }));
   app.use(['/api', '/ogc', '/tiles'], unknownRoute);
 
   if (fs.existsSync(path.join(CLIENT_DIST, 'index.html'))) {

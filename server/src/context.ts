@@ -14,10 +14,23 @@ import { publicService } from './public/public.service';
 import { routingService } from './routing/routing.service';
 import { trucksService } from './trucks/trucks.service';
 import { checkpointsRepo } from './checkpoints/checkpoints.repo';
-import { publicationsService, type Published } from './publications/publications.service';
+import { PUBLISHED, publicationsService, type Published } from './publications/publications.service';
+import { auditService } from './audit/audit.service';
+import { dashboardService } from './dashboard/dashboard.service';
+import { healthService } from './health/health.service';
+import { regionsService } from './regions/regions.service';
+import { roadsService } from './roads/roads.service';
+import { alertsService } from './alerts/alerts.service';
+import { webhooksConfig } from './webhooks/webhooks.config';
+import { webhooksRepo } from './webhooks/webhooks.repo';
+import { webhooksService } from './webhooks/webhooks.service';
+import { ensureWebhookWorker, startWebhookWorker } from './webhooks/webhooks.worker';
 import { Task, asBuffer, createWorkers, type RenderDayInput } from './workers';
 
-/** Everything a route needs: settings, the database, and the feature services built on them. */
+/**
+ * Builds every service, once, in one place: the feature services on the database and settings,
+ * and the services they depend on. `createApp` hands each router only the services it uses.
+ */
 export function createContext(config: Config, db: Database) {
   const limits: GeometryLimits = {
     maxVertices: config.limits.maxZoneVertices,
@@ -25,6 +38,7 @@ export function createContext(config: Config, db: Database) {
     serviceArea: config.serviceArea,
   };
   const notify = (channel: string, payload: string) => db.notify(channel, payload);
+  const webhookSettings = webhooksConfig();
   const publications = publicationsService(db.knex, { notify });
   // After a write commits: every process is told, and this one's public map includes it before
   // the write is answered.
@@ -53,6 +67,25 @@ export function createContext(config: Config, db: Database) {
     facilities: facilitiesService(db.knex, notify),
     checkpoints: checkpointsService(db.knex),
     geodata: geodataService(db.knex, limits),
+    dashboard: dashboardService(db.knex),
+    audit: auditService(db.knex, { maxPageSize: config.limits.maxFeaturesPerPage }),
+    health: healthService(db.knex, { database: db.kind, config }),
+    regions: regionsService(db.reader),
+    roads: roadsService(db.reader),
+    // Links from the configured public address (PUBLIC_URL, else http://localhost:PORT), never from
+    // the request's Host header: anyone can send any Host, and an alert once fetched is kept for good.
+    alerts: alertsService(db.knex, { baseUrl: config.publicUrl }),
+    webhooks: webhooksService({ repo: webhooksRepo(db.knex), config: webhookSettings, limits, publicUrl: config.publicUrl }),
+  };
+  /** Starts this process's webhook delivery loop, once per database (WEBHOOK_DELIVERIES=false: never). */
+  const startWebhookDelivery = () => {
+    if (!webhookSettings.deliver) return;
+    ensureWebhookWorker(db, () => {
+      const worker = startWebhookWorker(services.webhooks, { pollMs: webhookSettings.pollMs });
+      // Without the notice the loop still polls every WEBHOOK_POLL_MS; the failure is logged, not lost.
+      db.listen(PUBLISHED, () => worker.kick()).catch((err) => console.error('[webhooks] could not listen for publications:', err));
+      return worker;
+    });
   };
   const routing = routingService(db.knex, {
     limits,
@@ -70,6 +103,7 @@ export function createContext(config: Config, db: Database) {
     db,
     limits,
     services: all,
+    startWebhookDelivery,
     workers,
     /** Stops the timers that would otherwise run after the database is closed. */
     close() {

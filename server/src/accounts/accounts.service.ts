@@ -75,3 +75,4 @@ export function accountsService(knex: Knex) {
 }
 
 export { hash as hashPassword, verify as verifyPassword };
+export type AccountsService = ReturnType<typeof accountsService>;

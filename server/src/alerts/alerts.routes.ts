@@ -1,17 +1,14 @@
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../context';
 import { notFound } from '../errors';
-import { alertsService } from './alerts.service';
+import type { AlertsService } from './alerts.service';
 
 const ATOM = 'application/atom+xml';
 const CAP = 'application/cap+xml';
 
 /** Alerts and feeds built from the public record (CAP 1.2, Atom). */
-export function alertsRoutes(ctx: AppContext): Router {
+export function alertsRoutes(deps: { alerts: AlertsService }): Router {
   const r = Router();
-  // Links from the configured public address (PUBLIC_URL, else http://localhost:PORT), never from
-  // the request's Host header: anyone can send any Host, and an alert once fetched is kept for good.
-  const svc = alertsService(ctx.db.knex, { baseUrl: ctx.config.publicUrl });
+  const svc = deps.alerts;
 
   /** A feed changes only when the record grows: its ETag names the newest publication. */
   const sendFeed = async (req: Request, res: Response, build: () => Promise<string>) => {

@@ -37,3 +37,4 @@ export function authService(knex: Knex, sessionTtlHours: number) {
     },
   };
 }
+export type AuthService = ReturnType<typeof authService>;

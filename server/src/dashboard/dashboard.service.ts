@@ -45,3 +45,4 @@ export function dashboardService(knex: Knex) {
     },
   };
 }
+export type DashboardService = ReturnType<typeof dashboardService>;

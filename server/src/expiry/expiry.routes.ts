@@ -1,19 +1,16 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import type { AppContext } from '../context';
 import { requireRole } from '../auth/auth.middleware';
 import { parseInput } from '../http';
-import { zPastOrToday } from '../zones/zones.schemas';
+import { ExpiryRunQuery } from '../../../contract/schemas';
 import { todayInShanghai } from '../shared/dates';
-
-const RunQuery = z.object({ asOf: zPastOrToday.optional() }).strict();
+import type { ExpiryService } from './expiry.service';
 
 /** POST /api/admin/expiry/run?asOf=YYYY-MM-DD: evaluates every zone as of that date (admins). */
-export function expiryRoutes(ctx: AppContext): Router {
+export function expiryRoutes(deps: { expiry: ExpiryService }): Router {
   const r = Router();
   r.post('/api/admin/expiry/run', requireRole('admin'), async (req, res) => {
-    const q = parseInput(RunQuery, req.query);
-    res.json(await ctx.services.expiry.run(q.asOf ?? todayInShanghai(), `admin:${req.user!.username}`));
+    const q = parseInput(ExpiryRunQuery, req.query);
+    res.json(await deps.expiry.run(q.asOf ?? todayInShanghai(), `admin:${req.user!.username}`));
   });
   return r;
 }

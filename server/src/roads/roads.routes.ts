@@ -1,16 +1,13 @@
 import { Router } from 'express';
-import type { AppContext } from '../context';
-import { featureCollection } from '../geo/sql';
-import { roadsRepo } from './roads.repo';
+import type { RoadsService } from './roads.service';
 
 /** GET /api/roads: the road network for the offline base map (public). */
-export function roadsRoutes(ctx: AppContext): Router {
+export function roadsRoutes(deps: { roads: RoadsService }): Router {
   const r = Router();
-  const repo = roadsRepo(ctx.db.reader);
   r.get('/api/roads', async (_req, res) => {
-    const rows = await repo.forBaseMap();
+    const collection = await deps.roads.forBaseMap();
     res.set('Cache-Control', 'public, max-age=300');
-    res.json(featureCollection(rows, (row) => ({ id: row.id, name: row.name, ref: row.ref, class: row.class, sample: row.sample }), (row) => row.id));
+    res.json(collection);
   });
   return r;
 }
