@@ -95,7 +95,7 @@ export function createApp(ctx: AppContext) {
   app.use(checkpointsRoutes({ checkpoints: ctx.services.checkpoints, limits: ctx.limits }));
   app.use(roadsRoutes({ roads: s.roads }));
   app.use(zonesRoutes({ zones: ctx.services.zones, limits: ctx.limits }));
-  app.use(casesRoutes(ctx));
+  app.use(casesRoutes({ cases: s.cases, limits: ctx.limits, maxPageSize: ctx.config.limits.maxFeaturesPerPage }));
   app.use(bulletinsRoutes({ bulletins: ctx.services.bulletins }));
   app.use(publicRoutes(ctx));
   app.use(searchRoutes(ctx));

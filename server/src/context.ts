@@ -59,7 +59,7 @@ export function createContext(config: Config, db: Database) {
     expiry,
     publications,
     zones: zonesService(db.knex, { minAreaM2: config.limits.minZoneAreaM2, defaultEdition: config.defaultEdition, expiry, afterPublish }),
-    cases: casesService(db.knex, { limits, expiry, afterPublish }),
+    cases: casesService(db.knex, { expiry, afterPublish }),
     bulletins: bulletinsService(db.knex, { expiry, publications, afterPublish }),
     public: publicMap,
     accounts: accountsService(db.knex),

@@ -1,9 +1,7 @@
 import type { Knex } from 'knex';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { casesRepo, type LinkedZone } from './cases.repo';
-import { parsePoint, type GeometryLimits } from '../geo/geojson';
-import { parseInput } from '../http';
-import { zPastOrToday } from '../zones/zones.schemas';
+import type { CaseBody } from '../../../contract/schemas';
 import { caseEffect, type ZoneStatusAsOf } from '../expiry/engine';
 import { zonesRepo } from '../zones/zones.repo';
 import type { EditionId, ZoneKind } from '../expiry/editions';
@@ -16,15 +14,11 @@ import type { Published } from '../publications/publications.service';
 /** What a case among people already isolated at home does to a count it does not restart. */
 const AMONG_ISOLATED = { zh: '居家隔离人员中的病例，经评估无社会面传播，不重新计算', en: 'a case among people already isolated at home does not restart the count' };
 
-const CaseBody = z.object({
-  location: z.unknown(),
-  reportedOn: zPastOrToday.optional(),
-  note: z.string().trim().max(2000).default(''),
-  amongIsolated: z.boolean().default(false),
-});
+/** A case report: where (a Point the geometry parser has checked), when, and whether among the isolated. */
+export type NewCase = Omit<z.output<typeof CaseBody>, 'location'> & { location: GeoJSON.Point };
 
 /** Case reports: each restarts the count of the zones around it and may change their kind. */
-export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry: ExpiryService; afterPublish: (published: Published[]) => Promise<void> }) {
+export function casesService(knex: Knex, deps: { expiry: ExpiryService; afterPublish: (published: Published[]) => Promise<void> }) {
   const repo = casesRepo(knex);
   const audit = auditRepo(knex);
   const zoneHistory = zonesRepo(knex);
@@ -75,9 +69,8 @@ export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry:
 
   return {
     repo,
-    async record(body: unknown, actor: string) {
-      const input = parseInput(CaseBody, body);
-      const location = parsePoint(input.location, deps.limits);
+    async record(input: NewCase, actor: string) {
+      const { location } = input;
       const reportedOn = input.reportedOn ?? todayInShanghai();
       const today = todayInShanghai();
       // The case, its zones' new state and the publication of what the public sees change, all in
@@ -123,3 +116,4 @@ export function casesService(knex: Knex, deps: { limits: GeometryLimits; expiry:
     },
   };
 }
+export type CasesService = ReturnType<typeof casesService>;

@@ -42,7 +42,7 @@ export async function loadDemoOutbreak(ctx: AppContext): Promise<boolean> {
     { location: [116.074, 36.9385], reportedOn: designatedOn },
   ];
   for (const c of cases) {
-    await ctx.services.cases.record({ location: { type: 'Point', coordinates: c.location }, reportedOn: c.reportedOn, note: '示例病例（非真实数据）' }, actor);
+    await ctx.services.cases.record({ location: { type: 'Point', coordinates: c.location }, reportedOn: c.reportedOn, note: '示例病例（非真实数据）', amongIsolated: false }, actor);
   }
   return true;
 }
