@@ -77,8 +77,14 @@ export const RouteProps = z.object({
   enteredZones: z.array(ZoneRef.extend({ reason: z.string() })),
   snappedFrom: Snapped,
   snappedTo: Snapped,
-  /** Why the route enters a zone, when it does. */
+  /** Why the route enters a zone, when it does; it names the zone each end lies in first. */
   message: LocalizedText.nullable(),
+  /**
+   * The zone in force the start / the destination lies in (strictest kind, then smallest), or
+   * null; absent on routes planned before the service named them.
+   */
+  originZone: ZoneRef.nullable().optional(),
+  destinationZone: ZoneRef.nullable().optional(),
 });
 
 /** POST /api/routes */

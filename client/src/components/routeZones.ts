@@ -20,3 +20,17 @@ export function namedZones(
     return { id: entry.id, kind: entry.kind, name: entry.name };
   });
 }
+
+/** Which end of a route a zone holds. */
+export type RouteEnd = 'destination' | 'origin';
+
+/**
+ * The zones the route's ends lie in (the strictest at each end, as the server names them),
+ * destination first: that is the zone the driver has to be told about.
+ */
+export function endZones(props: RouteProps | undefined): { end: RouteEnd; zone: NamedZone }[] {
+  const ends: { end: RouteEnd; zone: NamedZone }[] = [];
+  if (props?.destinationZone) ends.push({ end: 'destination', zone: props.destinationZone });
+  if (props?.originZone) ends.push({ end: 'origin', zone: props.originZone });
+  return ends;
+}

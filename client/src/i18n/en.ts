@@ -262,6 +262,7 @@ const en: Messages = {
     undo: 'Undo',
     redo: 'Redo',
     undoHint: 'Undo the last geometry edit (Ctrl+Z)',
+    undoVertexHint: 'Remove the last vertex (Ctrl+Z)',
     redoHint: 'Redo (Ctrl+Y)',
     clear: 'Clear shapes',
     hint: {
@@ -474,9 +475,23 @@ const en: Messages = {
     pointLeader: 'Point leader',
   },
   trucks: {
-    chooseCheckpoint: 'Choose a checkpoint under "Checkpoints" first.',
-    title: '{name}: reported trucks',
+    heading: 'Reported trucks',
+    filter: 'Filter by checkpoint',
+    allCheckpoints: 'All checkpoints',
     none: 'No truck reported at this checkpoint.',
+    noneAtAll: 'No truck has been reported.',
+    noCheckpoint: 'checkpoint not yet chosen',
+    reportAt: 'Reported to: {name}',
+    reportAnyCheckpoint: 'No checkpoint chosen: the service picks the one with the fastest route.',
+    register: 'Hand-over register',
+    registerStep: '{step} · {by} · {at}',
+    event: {
+      reported: 'Reported',
+      arrived: 'Arrived',
+      en_route: 'Escort started',
+      handed_over: 'Handed over',
+      route_planned: 'Route planned again',
+    },
     state: {
       reported: 'reported',
       arrived: 'arrived',
@@ -533,6 +548,10 @@ const en: Messages = {
     avoided: 'Zones avoided',
     sheet: 'Print the route sheet',
     forTruck: 'Planning for truck {plate}',
+    endIn: {
+      destination: 'The destination lies inside this zone: {name}',
+      origin: 'The start lies inside this zone: {name}',
+    },
   },
   sheet: {
     title: 'Closed-loop escort route sheet',

@@ -264,6 +264,7 @@ const zh = {
     undo: '撤销',
     redo: '重做',
     undoHint: '撤销上一步图形修改（Ctrl+Z）',
+    undoVertexHint: '撤销上一个顶点（Ctrl+Z）',
     redoHint: '重做（Ctrl+Y）',
     clear: '清空图形',
     hint: {
@@ -478,9 +479,23 @@ const zh = {
     pointLeader: '点长',
   },
   trucks: {
-    chooseCheckpoint: '请先在“卡口”中选择一个服务点。',
-    title: '{name}：报备车辆',
+    heading: '报备车辆',
+    filter: '按服务点筛选',
+    allCheckpoints: '全部服务点',
     none: '该服务点暂无报备车辆。',
+    noneAtAll: '暂无报备车辆。',
+    noCheckpoint: '服务点待定',
+    reportAt: '报备到：{name}',
+    reportAnyCheckpoint: '未选择服务点：由系统选择路线最快的服务点。',
+    register: '交接登记',
+    registerStep: '{step} · {by} · {at}',
+    event: {
+      reported: '报备',
+      arrived: '到达',
+      en_route: '开始闭环转运',
+      handed_over: '交接完成',
+      route_planned: '重新规划路线',
+    },
     state: {
       reported: '已报备',
       arrived: '已到达',
@@ -537,6 +552,10 @@ const zh = {
     avoided: '已避开的区域',
     sheet: '打印路线单',
     forTruck: '为车辆 {plate} 规划',
+    endIn: {
+      destination: '目的地位于该区域内：{name}',
+      origin: '起点位于该区域内：{name}',
+    },
   },
   sheet: {
     title: '车辆闭环转运路线单',

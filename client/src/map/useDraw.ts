@@ -2,7 +2,8 @@
  * Zone drawing with terra-draw on the page's map: polygon, rectangle and circle modes, a select
  * mode to drag vertices and whole shapes, snapping to neighbouring zones, self-intersecting shapes
  * refused while drawing, and an undo/redo history of geometry edits kept here as snapshots of the
- * drawn shapes (each finished draw or edit is one step).
+ * drawn shapes (each finished draw or edit is one step). While a polygon is being drawn, undo and
+ * redo act on its placed vertices instead (terra-draw's own history of the shape in progress).
  */
 import type { Feature, Polygon } from 'geojson';
 import {
@@ -90,6 +91,16 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
   /** The reason the last shape or edit was refused (e.g. it crossed itself), until the next success. */
   const refusal = ref<string | null>(null);
   let restoring = false;
+  /** The polygon mode, kept to reach its history of the polygon being drawn. */
+  let polygonMode: TerraDrawPolygonMode | null = null;
+  /** Whether a polygon is being drawn with a vertex undo can remove / redo can put back. */
+  const sketch = ref({ canUndo: false, canRedo: false });
+
+  function syncSketch(): void {
+    const drawing = polygonMode !== null && polygonMode.state === 'drawing';
+    const next = { canUndo: drawing && polygonMode!.undoSize() > 0, canRedo: drawing && polygonMode!.redoSize() > 0 };
+    if (next.canUndo !== sketch.value.canUndo || next.canRedo !== sketch.value.canRedo) sketch.value = next;
+  }
 
   const validation = (feature: GeoJSONStoreFeatures, context: { updateType: string }) => {
     const result = ValidateNotSelfIntersecting(feature);
@@ -135,6 +146,7 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
       current.setMode(mode);
     } finally {
       restoring = false;
+      syncSketch();
     }
   }
 
@@ -149,10 +161,11 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
         coordinates: { draggable: true, midpoints: true, deletable: true, snappable: snapping },
       },
     };
+    polygonMode = new TerraDrawPolygonMode({ snapping, validation, styles: shapeStyles, editable: false });
     const instance = new TerraDraw({
       adapter: new TerraDrawMapLibreGLAdapter({ map }),
       modes: [
-        new TerraDrawPolygonMode({ snapping, validation, styles: shapeStyles, editable: false }),
+        polygonMode,
         new TerraDrawRectangleMode({ styles: shapeStyles }),
         new TerraDrawCircleMode({ styles: shapeStyles }),
         new TerraDrawSelectMode({
@@ -161,8 +174,13 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
       ],
     });
     instance.start();
-    instance.on('finish', () => record());
+    instance.on('finish', () => {
+      record();
+      syncSketch();
+    });
     instance.on('change', (_ids, type) => {
+      // Each placed vertex is a change: the toolbar's Undo follows the polygon in progress.
+      syncSketch();
       // Deleting a shape (Delete key in select mode) finishes nothing, so record it here.
       if (type === 'delete' && !restoring) {
         const next = readShapes();
@@ -190,6 +208,7 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
       // The map may already be gone; nothing left to clean.
     }
     draw.value = null;
+    polygonMode = null;
   });
 
   /** Switches the drawing tool ('static' = the map behaves normally). */
@@ -197,6 +216,7 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
     tool.value = next;
     refusal.value = null;
     draw.value?.setMode(next);
+    syncSketch();
   }
 
   /** Replaces the drawn shapes (a zone to edit, proposals around a case) and starts a new history. */
@@ -232,7 +252,13 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
     setTool('static');
   }
 
+  /** Removes the last placed vertex of the polygon being drawn, or else undoes the last edit. */
   function undo(): void {
+    if (sketch.value.canUndo && polygonMode) {
+      polygonMode.undo();
+      syncSketch();
+      return;
+    }
     const previous = past.value[past.value.length - 1];
     if (!previous) return;
     past.value = past.value.slice(0, -1);
@@ -240,7 +266,13 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
     restore(previous);
   }
 
+  /** Puts back a vertex undone while drawing, or else redoes the last undone edit. */
   function redo(): void {
+    if (sketch.value.canRedo && polygonMode) {
+      polygonMode.redo();
+      syncSketch();
+      return;
+    }
     const [next, ...rest] = future.value;
     if (!next) return;
     future.value = rest;
@@ -260,8 +292,10 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
     tool: readonly(tool) as Readonly<Ref<DrawTool>>,
     shapes,
     refusal,
-    canUndo: computed(() => past.value.length > 0),
-    canRedo: computed(() => future.value.length > 0),
+    canUndo: computed(() => sketch.value.canUndo || past.value.length > 0),
+    canRedo: computed(() => sketch.value.canRedo || future.value.length > 0),
+    /** True while a polygon is being drawn and undo would remove its last vertex. */
+    undoesVertex: computed(() => sketch.value.canUndo),
     setTool,
     load,
     clear,
