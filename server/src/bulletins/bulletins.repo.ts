@@ -8,8 +8,9 @@ export function bulletinsRepo(knex: Knex) {
       const [row] = await trx('bulletins').insert({ number: b.number, title: b.title, text: b.text, published_by: b.publishedBy }).returning(['id', 'published_at']);
       return { id: Number(row.id), published_at: row.published_at };
     },
-    async addZone(trx: Knex.Transaction, bulletinId: number, z: { id: string; version: number; kind: string; name: string }) {
-      await trx('bulletin_zones').insert({ bulletin_id: bulletinId, zone_id: z.id, version: z.version, kind: z.kind, name: z.name });
+    async addZones(trx: Knex.Transaction, bulletinId: number, zones: { id: string; version: number; kind: string; name: string }[]) {
+      if (zones.length === 0) return;
+      await trx('bulletin_zones').insert(zones.map((z) => ({ bulletin_id: bulletinId, zone_id: z.id, version: z.version, kind: z.kind, name: z.name })));
     },
     async get(id: number) {
       const b = await knex('bulletins').where({ id }).first('id', 'number', 'title', 'text', 'published_at', 'published_by');

@@ -88,8 +88,13 @@ export function bulletinsService(
         await deps.expiry.lock(trx);
         const rows = await lockedZones(trx, input.zoneIds);
         const corrects = input.corrects ? await deps.publications.correctedPublication(trx, input.corrects) : null;
-        const published: ZoneRow[] = [];
-        for (const row of rows) {
+        // Drafts (the usual bulletin) are published in one statement; a published zone's pending
+        // edit is applied zone by zone, as it may carry a new geometry or kind.
+        const drafts = rows.filter((r) => r.status === 'draft');
+        if ((await zones.publishDrafts(trx, drafts)) !== drafts.length) {
+          throw new AppError('version_conflict', 409, 'A zone changed while publishing; nothing was published.', { zoneIds: drafts.map((r) => r.id) });
+        }
+        for (const row of rows.filter((r) => r.status !== 'draft')) {
           const p = row.pending;
           const kindChanged = Boolean(p?.kind && p.kind !== row.kind);
           const geometry = p?.hasGeometry && row.pending_geometry ? (JSON.parse(row.pending_geometry) as GeoJSON.MultiPolygon) : undefined;
@@ -112,8 +117,9 @@ export function bulletinsService(
           });
           if (!ok) throw new AppError('version_conflict', 409, 'A zone changed while publishing; nothing was published.', { zoneId: row.id });
           if (geometry) await relinkZoneCases(trx, row.id);
-          published.push((await zones.get(row.id, trx))!);
         }
+        const byId = new Map((await zones.listByIds(rows.map((r) => r.id), trx)).map((r) => [r.id, r]));
+        const published = rows.map((r) => byId.get(r.id)!);
         const areas = await deps.publications.repo.areasKm2(trx, published.map((r) => r.id));
         let bulletin: { id: number; published_at: Date } | null = null;
         let text = '';
@@ -125,25 +131,23 @@ export function bulletinsService(
           text: async (number) => (text = await composeText(trx, { number, title: input.title, rows: published, publishedOn: today, corrects, areas })),
           bulletinId: async (number) => {
             bulletin = await repo.insert(trx, { number, title: input.title, text, publishedBy: actor });
-            for (const after of published) {
-              await zones.updateBulletin(trx, after.id, bulletin.id);
-              await repo.addZone(trx, bulletin.id, { id: after.id, version: after.version, kind: after.kind, name: after.name });
-            }
+            await zones.updateBulletin(trx, published.map((z) => z.id), bulletin.id);
+            await repo.addZones(trx, bulletin.id, published.map((z) => ({ id: z.id, version: z.version, kind: z.kind, name: z.name })));
             return bulletin.id;
           },
         });
         const own = run.published[0];
         const b = bulletin as { id: number; published_at: Date } | null;
         if (!own || !b) throw new Error('a bulletin reconciliation published nothing');
-        for (const [i, row] of rows.entries()) {
-          const after = published[i];
-          await zones.addHistory(trx, {
-            zoneId: row.id, version: after.version, by: actor, action: row.status === 'draft' ? 'published' : 'republished',
-            fromKind: row.kind, toKind: after.kind, fromStatus: row.status, toStatus: 'published',
+        await zones.addHistories(
+          trx,
+          rows.map((row, i) => ({
+            zoneId: row.id, version: published[i].version, by: actor, action: row.status === 'draft' ? 'published' : 'republished',
+            fromKind: row.kind, toKind: published[i].kind, fromStatus: row.status, toStatus: 'published',
             reason: `通告第${own.number}号 / bulletin no. ${own.number}: ${input.title}`, effectiveOn: today,
-            details: { bulletinId: b.id, bulletinNumber: own.number, publication: own.number }, snapshot: snapshot(after),
-          });
-        }
+            details: { bulletinId: b.id, bulletinNumber: own.number, publication: own.number }, snapshot: snapshot(published[i]),
+          })),
+        );
         await audit.record(trx, { actor, action: 'publish', entity: 'bulletin', entityId: String(own.number), after: { number: own.number, title: input.title, zoneIds: rows.map((r) => r.id), corrects: corrects?.number ?? null } });
         return {
           bulletin: { id: own.number, number: own.number, title: input.title, text, publishedAt: new Date(b.published_at).toISOString(), zoneIds: rows.map((r) => r.id), corrects: corrects?.number ?? null },

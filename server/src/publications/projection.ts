@@ -4,6 +4,7 @@ import { bbox as turfBbox } from '@turf/turf';
 import type { Knex } from 'knex';
 import { publicationsRepo, type PublicationZoneRow } from './publications.repo';
 import { compareForMap, featureJson, publicProperties, type PublicZoneProps, type ZoneEntry } from './record';
+import { ChunkedGzip } from './map-gzip';
 
 /** A zone of the public map with its geometry. */
 export interface PublicZoneFeature {
@@ -30,12 +31,14 @@ export interface PublicSnapshot {
   index: Flatbush | null;
 }
 
+const COMMA = Buffer.from(',');
+
 interface ProjectedZone extends ZoneEntry {
   geometryText: string;
   geometry: GeoJSON.MultiPolygon;
   bbox: number[];
-  /** The feature's JSON for `day`, kept until the zone or the day changes. */
-  rendered: { day: string; props: PublicZoneProps; json: string } | null;
+  /** The feature's JSON (and its UTF-8 bytes) for `day`, kept until the zone or the day changes. */
+  rendered: { day: string; props: PublicZoneProps; json: string; bytes: Buffer } | null;
 }
 
 /**
@@ -50,6 +53,8 @@ export class RecordProjection {
   private again = false;
   private cache: { key: string; snapshot: PublicSnapshot } | null = null;
   private readonly repo: ReturnType<typeof publicationsRepo>;
+  /** Today's map compressed chunk by chunk, so a publication recompresses only what it changed. */
+  private readonly gz = new ChunkedGzip();
 
   constructor(knex: Knex) {
     this.repo = publicationsRepo(knex);
@@ -127,13 +132,21 @@ export class RecordProjection {
       if (!z.inForce) continue;
       if (z.rendered?.day !== day) {
         const props = publicProperties(z, day);
-        z.rendered = { day, props, json: featureJson(props, z.geometryText) };
+        const json = featureJson(props, z.geometryText);
+        z.rendered = { day, props, json, bytes: Buffer.from(json) };
       }
       inForce.push(z);
     }
     inForce.sort((a, b) => compareForMap(a.rendered!.props, b.rendered!.props));
-    const snapshot = render(day, Math.max(this.applied, 0), inForce.map((z) => ({ props: z.rendered!.props, json: z.rendered!.json, geometry: z.geometry, bbox: z.bbox })));
+    const snapshot = render(
+      day,
+      Math.max(this.applied, 0),
+      inForce.map((z) => ({ props: z.rendered!.props, json: z.rendered!.json, bytes: z.rendered!.bytes, key: `${z.rendered!.props.id}@${z.publication}@${day}`, geometry: z.geometry, bbox: z.bbox })),
+      this.gz,
+    );
     this.cache = { key, snapshot };
+    // A new version is asked for the moment it exists: its compression starts now, on zlib's threads.
+    snapshot.gzip().catch(() => undefined);
     return snapshot;
   }
 }
@@ -151,10 +164,35 @@ export function renderEntries(day: string, publication: number, entries: (ZoneEn
   return render(day, publication, features);
 }
 
-function render(day: string, publication: number, parts: { props: PublicZoneProps; json: string; geometry: GeoJSON.MultiPolygon; bbox: number[] }[]): PublicSnapshot {
+interface RenderPart {
+  props: PublicZoneProps;
+  json: string;
+  geometry: GeoJSON.MultiPolygon;
+  bbox: number[];
+  /** The UTF-8 bytes of `json` and what names them, when kept from one version to the next. */
+  bytes?: Buffer;
+  key?: string;
+}
+
+function render(day: string, publication: number, parts: RenderPart[], gz?: ChunkedGzip): PublicSnapshot {
+  const prefix = `{"type":"FeatureCollection","asOf":${JSON.stringify(day)},"publication":${publication},"features":[`;
+  const suffix = ']}';
+  const kept = gz && parts.every((p) => p.bytes && p.key) ? (parts as (RenderPart & { bytes: Buffer; key: string })[]) : null;
   let bytes: Buffer | null = null;
-  const json = () =>
-    (bytes ??= Buffer.from(`{"type":"FeatureCollection","asOf":${JSON.stringify(day)},"publication":${publication},"features":[${parts.map((p) => p.json).join(',')}]}`));
+  const json = () => {
+    if (bytes) return bytes;
+    if (kept) {
+      // Joining kept bytes is a copy; joining the strings would encode megabytes of UTF-8 again.
+      const pieces: Buffer[] = [Buffer.from(prefix)];
+      kept.forEach((p, i) => {
+        if (i > 0) pieces.push(COMMA);
+        pieces.push(p.bytes);
+      });
+      pieces.push(Buffer.from(suffix));
+      return (bytes = Buffer.concat(pieces));
+    }
+    return (bytes = Buffer.from(`${prefix}${parts.map((p) => p.json).join(',')}${suffix}`));
+  };
   let index: Flatbush | null = null;
   if (parts.length) {
     index = new Flatbush(parts.length);
@@ -170,9 +208,11 @@ function render(day: string, publication: number, parts: { props: PublicZoneProp
     // A large map is compressed fast rather than small: level 1 keeps most of the gain on
     // repetitive coordinate digits.
     gzip: () =>
-      (gzip ??= new Promise<Buffer>((resolve, reject) =>
-        zlib.gzip(json(), { level: json().length > 1_000_000 ? 1 : 6 }, (err, out) => (err ? reject(err) : resolve(out))),
-      )),
+      (gzip ??= kept
+        ? gz!.gzip(Buffer.from(prefix), kept, Buffer.from(suffix), json())
+        : new Promise<Buffer>((resolve, reject) =>
+            zlib.gzip(json(), { level: json().length > 1_000_000 ? 1 : 6 }, (err, out) => (err ? reject(err) : resolve(out))),
+          )),
     // The same record and the same day always give the same bytes, so they name the version.
     etag: `"r${publication}-${day}"`,
     index,
