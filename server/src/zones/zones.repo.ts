@@ -143,6 +143,11 @@ export function zonesRepo(knex: Knex) {
     async getMany(ids: string[], trx: Knex.Transaction): Promise<ZoneRow[]> {
       return select(trx).whereIn('zones.id', ids).orderBy('zones.id').forUpdate();
     },
+    /** Several zones as they stand in this transaction (no lock: callers hold one already). */
+    async listByIds(ids: string[], db: Knex | Knex.Transaction): Promise<ZoneRow[]> {
+      if (ids.length === 0) return [];
+      return select(db).whereIn('zones.id', ids);
+    },
     async list(status?: ZoneStatus): Promise<ZoneRow[]> {
       const q = select().orderBy([{ column: 'zones.created_at', order: 'desc' }, 'zones.id']);
       if (status) q.where('zones.status', status);
@@ -180,14 +185,28 @@ export function zonesRepo(knex: Knex) {
       const n = await trx('zones').where({ id, version: expectedVersion }).update(update);
       return n === 1;
     },
+    /**
+     * Publishes drafts in one statement, each only if its stored version is still the one given:
+     * returns how many were published (a bulletin of fifty zones is one round trip, not fifty).
+     */
+    async publishDrafts(trx: Knex.Transaction, zones: { id: string; version: number }[]): Promise<number> {
+      if (zones.length === 0) return 0;
+      const res = await trx.raw(
+        `UPDATE zones z SET status = 'published', published_at = now(), updated_at = now(), version = z.version + 1, pending = NULL, pending_geom = NULL
+         FROM unnest(?::uuid[], ?::int[]) AS v(id, version)
+         WHERE z.id = v.id AND z.version = v.version AND z.status = 'draft'`,
+        [zones.map((z) => z.id), zones.map((z) => z.version)],
+      );
+      return res.rowCount ?? 0;
+    },
     /** How many zones there are, of any status. */
     async count(): Promise<number> {
       const row = await knex('zones').count<{ n: number }[]>({ n: '*' }).first();
       return Number(row?.n ?? 0);
     },
     /** Names the bulletin that published the zone (its version is the one the bulletin published). */
-    async updateBulletin(trx: Knex.Transaction, id: string, bulletinId: number): Promise<void> {
-      await trx('zones').where({ id }).update({ bulletin_id: bulletinId });
+    async updateBulletin(trx: Knex.Transaction, ids: string[], bulletinId: number): Promise<void> {
+      if (ids.length) await trx('zones').whereIn('id', ids).update({ bulletin_id: bulletinId });
     },
     async deleteDraft(trx: Knex.Transaction, id: string, expectedVersion?: number): Promise<number> {
       const q = trx('zones').where({ id, status: 'draft' });
@@ -195,30 +214,10 @@ export function zonesRepo(knex: Knex) {
       return q.delete();
     },
     async addHistory(trx: Knex.Transaction, e: HistoryEntry): Promise<boolean> {
-      const row = {
-        zone_id: e.zoneId,
-        version: e.version,
-        by: e.by,
-        action: e.action,
-        from_kind: e.fromKind ?? null,
-        to_kind: e.toKind ?? null,
-        from_status: e.fromStatus ?? null,
-        to_status: e.toStatus ?? null,
-        rule: e.rule ?? null,
-        reason: e.reason ?? null,
-        effective_on: e.effectiveOn ?? null,
-        details: e.details === undefined ? null : JSON.stringify(e.details),
-        snapshot: e.snapshot === undefined ? null : JSON.stringify(e.snapshot),
-      };
-      // Rule transitions are recorded once: the partial unique index turns a repeat into a no-op.
-      const columns = Object.keys(row);
-      const res = await trx.raw(
-        `INSERT INTO zone_history (${columns.map(() => '??').join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-         ON CONFLICT (zone_id, rule, effective_on) WHERE action = 'rule_transition' DO NOTHING RETURNING id`,
-        [...columns, ...Object.values(row)],
-      );
-      return res.rows.length === 1;
+      return (await addHistories(trx, [e])) === 1;
     },
+    /** Appends several history entries in one statement; returns how many were new. */
+    addHistories,
     async history(id: string) {
       return knex('zone_history').where({ zone_id: id }).orderBy('id').select('*');
     },
@@ -243,4 +242,33 @@ export async function relinkZoneCases(trx: Knex.Transaction, zoneId: string): Pr
      WHERE z.id = ?`,
     [zoneId],
   );
+}
+
+/** Appends several history entries in one statement; returns how many were new. */
+async function addHistories(trx: Knex.Transaction, entries: HistoryEntry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  const rows = entries.map((e) => ({
+    zone_id: e.zoneId,
+    version: e.version,
+    by: e.by,
+    action: e.action,
+    from_kind: e.fromKind ?? null,
+    to_kind: e.toKind ?? null,
+    from_status: e.fromStatus ?? null,
+    to_status: e.toStatus ?? null,
+    rule: e.rule ?? null,
+    reason: e.reason ?? null,
+    effective_on: e.effectiveOn ?? null,
+    details: e.details === undefined ? null : JSON.stringify(e.details),
+    snapshot: e.snapshot === undefined ? null : JSON.stringify(e.snapshot),
+  }));
+  // Rule transitions are recorded once: the partial unique index turns a repeat into a no-op.
+  const columns = Object.keys(rows[0]);
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const res = await trx.raw(
+    `INSERT INTO zone_history (${columns.map(() => '??').join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}
+     ON CONFLICT (zone_id, rule, effective_on) WHERE action = 'rule_transition' DO NOTHING RETURNING id`,
+    [...columns, ...rows.flatMap((r) => Object.values(r))],
+  );
+  return res.rows.length;
 }
