@@ -1,10 +1,17 @@
-// ESLint: typescript-eslint's recommended rules for every TypeScript file, and the layering rule
-// of the server: only repositories (*.repo.ts) and the database layer (db/) import knex or pg, so
-// SQL lives in one place per feature. Type-only imports (`import type { Knex }`) are allowed
+// ESLint: typescript-eslint's recommended rules for every TypeScript file, and the layering rules
+// of the server (docs/architecture.md): only repositories (*.repo.ts) and the database layer (db/)
+// import knex or pg, so SQL lives in one place per feature; services (*.service.ts) import neither
+// the HTTP layer (http.ts) nor Express. Type-only imports (`import type { Knex }`) are allowed
 // anywhere: a service may pass a transaction along without writing SQL.
 import tseslint from 'typescript-eslint';
 
 const SQL_ONLY_IN_REPOSITORIES = 'SQL lives in *.repo.ts (and db/): call a repository instead.';
+const HTTP_ONLY_IN_ROUTES =
+  'Services know nothing of HTTP: the route parses the request with the contract (contract/schemas) and passes typed input; a service throws AppError (errors.ts).';
+const KNEX_AND_PG = [
+  { name: 'knex', message: SQL_ONLY_IN_REPOSITORIES, allowTypeImports: true },
+  { name: 'pg', message: SQL_ONLY_IN_REPOSITORIES, allowTypeImports: true },
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'client/dist/**', 'data/**', '.data-test/**', 'tests/screenshots/**', '**/*.vue'] },
@@ -19,13 +26,20 @@ export default tseslint.config(
     files: ['server/src/**/*.ts'],
     ignores: ['server/src/**/*.repo.ts', 'server/src/db/**', 'server/src/**/*.test.ts'],
     rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: KNEX_AND_PG }],
+    },
+  },
+  {
+    // The layering of a feature: route (HTTP) → service (rules) → repository (SQL). A service never
+    // reaches back into the HTTP layer (server/src/http.ts) or Express. The rule's options replace
+    // the block above for these files, so the knex and pg paths are repeated.
+    files: ['server/src/**/*.service.ts'],
+    rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [
-            { name: 'knex', message: SQL_ONLY_IN_REPOSITORIES, allowTypeImports: true },
-            { name: 'pg', message: SQL_ONLY_IN_REPOSITORIES, allowTypeImports: true },
-          ],
+          paths: [...KNEX_AND_PG, { name: 'express', message: HTTP_ONLY_IN_ROUTES }],
+          patterns: [{ regex: '^(\\.\\.?/)+http$', message: HTTP_ONLY_IN_ROUTES }],
         },
       ],
     },

@@ -105,7 +105,7 @@ export function createApp(ctx: AppContext) {
   app.use(tilesRoutes(ctx));
   app.use(alertsRoutes({ alerts: s.alerts }));
   app.use(webhooksRoutes({ webhooks: s.webhooks, startDelivery: ctx.startWebhookDelivery }));
-  app.use(trucksRoutes(ctx));
+  app.use(trucksRoutes({ trucks: s.trucks, limits: ctx.limits }));
   app.use(dashboardRoutes({ dashboard: s.dashboard }));
   app.use(['/api', '/ogc', '/tiles'], unknownRoute);
 

@@ -88,13 +88,12 @@ export function createContext(config: Config, db: Database) {
     });
   };
   const routing = routingService(db.knex, {
-    limits,
     maxSettledNodes: config.limits.routeMaxSettledNodes,
     zonesInForce: () => services.public.zones(),
     checkpoints: checkpointsRepo(db.knex),
     worker: workers.routing,
   });
-  const trucks = trucksService(db.knex, { limits, routing });
+  const trucks = trucksService(db.knex, { routing });
   const all = { ...services, routing, trucks };
   // A planned route that a zone published since cuts is flagged when a truck is read (its
   // `routeFlag` is computed against the zones in force), so a publication needs no recheck here.

@@ -1,35 +1,22 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Knex } from 'knex';
 import type { RouteResult } from './engine';
 import { NoRouteError, RouteBudgetError } from './errors';
 import { routeCrossesZones, type AvoidedZone, type ZoneRef } from './zone-index';
 import { routingRepo } from './routing.repo';
 import type { LonLat } from './geometry';
-import { parsePoint, type GeometryLimits } from '../geo/geojson';
-import { parseInput } from '../http';
+import type { RouteBody, TruckLimits } from '../../../contract/schemas';
 import { AppError, notFound } from '../errors';
 import type { PublicSnapshot } from '../public/public.service';
 import type { CheckpointsRepo } from '../checkpoints/checkpoints.repo';
 import type { WorkerPool } from '../workers/pool';
 import type { PlanInput, PlanReply, SearchFailure } from '../workers/routing-tasks';
 
-const KINDS = ['sealed', 'controlled', 'precaution'] as const;
+/** A truck's height and weight (contract/schemas/trucks.ts). */
+export type TruckLimitsInput = z.output<typeof TruckLimits>;
 
-export const TruckLimitsSchema = z
-  .object({
-    heightM: z.number().positive().max(10).optional(),
-    weightT: z.number().positive().max(200).optional(),
-  })
-  .strict();
-
-const RouteBody = z
-  .object({
-    from: z.union([z.string().min(1).max(60), z.unknown()]),
-    to: z.unknown(),
-    avoid: z.array(z.enum(KINDS)).max(3).default(['sealed', 'controlled']),
-    truck: TruckLimitsSchema.optional(),
-  })
-  .strict();
+/** A route request: from a checkpoint id or a point, to a point (both checked by the point parser). */
+export type RouteRequest = Omit<z.output<typeof RouteBody>, 'from' | 'to'> & { from: string | LonLat; to: LonLat };
 
 export interface RouteFeature {
   type: 'Feature';
@@ -56,7 +43,6 @@ export interface RouteFeature {
  * main thread reads the roads and zones and hands them over; every search runs in the worker.
  */
 export function routingService(knex: Knex, deps: {
-  limits: GeometryLimits;
   maxSettledNodes: number;
   zonesInForce: () => Promise<PublicSnapshot>;
   checkpoints: CheckpointsRepo;
@@ -148,7 +134,7 @@ export function routingService(knex: Knex, deps: {
 
   type Start = { checkpointId: string | null; name: string | null; point: LonLat };
   /** Searches from each start in the worker and keeps the quickest route. */
-  const planFromAny = async (starts: Start[], to: LonLat, avoid: string[], truck?: z.infer<typeof TruckLimitsSchema>): Promise<RouteFeature> => {
+  const planFromAny = async (starts: Start[], to: LonLat, avoid: string[], truck?: TruckLimitsInput): Promise<RouteFeature> => {
     const input: PlanInput = { starts: starts.map((s) => s.point), to, avoid: avoid as PlanInput['avoid'], ...(truck ? { truck } : {}) };
     await ready();
     let reply = await deps.worker.run<PlanReply>('plan', input);
@@ -162,7 +148,7 @@ export function routingService(knex: Knex, deps: {
     if ('failure' in reply) return toAppError(errorOf(reply.failure));
     throw new AppError('internal_error', 500, 'The routing worker has no road network.');
   };
-  const planFrom = (from: Start, to: LonLat, avoid: string[], truck?: z.infer<typeof TruckLimitsSchema>) => planFromAny([from], to, avoid, truck);
+  const planFrom = (from: Start, to: LonLat, avoid: string[], truck?: TruckLimitsInput) => planFromAny([from], to, avoid, truck);
 
   const checkpointStart = async (id: string) => {
     const cp = await deps.checkpoints.get(id);
@@ -172,17 +158,13 @@ export function routingService(knex: Knex, deps: {
 
   return {
     /** POST /api/routes: from a checkpoint id or a point to a point, around the avoided zones. */
-    async route(body: unknown): Promise<RouteFeature> {
-      const input = parseInput(RouteBody, body);
-      const to = parsePoint(input.to, deps.limits).coordinates as LonLat;
-      const from = typeof input.from === 'string'
-        ? await checkpointStart(input.from)
-        : { checkpointId: null, name: null, point: parsePoint(input.from, deps.limits).coordinates as LonLat };
-      return planFrom(from, to, input.avoid, input.truck);
+    async route(input: RouteRequest): Promise<RouteFeature> {
+      const from = typeof input.from === 'string' ? await checkpointStart(input.from) : { checkpointId: null, name: null, point: input.from };
+      return planFrom(from, input.to, input.avoid, input.truck);
     },
 
     /** Plans from a given checkpoint, or from every checkpoint keeping the shortest ("choose for me"). */
-    async planForTruck(checkpointId: string | null, to: LonLat, truck?: z.infer<typeof TruckLimitsSchema>): Promise<RouteFeature> {
+    async planForTruck(checkpointId: string | null, to: LonLat, truck?: TruckLimitsInput): Promise<RouteFeature> {
       const avoid = ['sealed', 'controlled'];
       if (checkpointId) return planFrom(await checkpointStart(checkpointId), to, avoid, truck);
       const all = await deps.checkpoints.list();

@@ -1,38 +1,45 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import type { AppContext } from '../context';
 import { requireRole } from '../auth/auth.middleware';
 import { parseInput } from '../http';
 import { notFound } from '../errors';
-import { TRUCK_STATES } from './trucks.repo';
+import { parsePoint, type GeometryLimits } from '../geo/geojson';
+import { RouteBody, TruckBody, TruckEventBody, TruckId, TruckListQuery } from '../../../contract/schemas';
+import type { LonLat } from '../routing/geometry';
+import type { TrucksService } from './trucks.service';
 
+/** A truck id from the path; anything but a UUID names no truck (404, not 400). */
 const truckId = (raw: unknown) => {
   const id = String(raw);
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound(`No truck ${id}.`);
+  if (!TruckId.safeParse(id).success) throw notFound(`No truck ${id}.`);
   return id;
 };
-const ListQuery = z.object({ state: z.enum(TRUCK_STATES as unknown as ['reported']).optional() }).strict();
 
 /** Coordinators: trucks, routes, the hand-over register. */
-export function trucksRoutes(ctx: AppContext): Router {
+export function trucksRoutes(deps: { trucks: TrucksService; limits: GeometryLimits }): Router {
   const r = Router();
   const coordinator = requireRole('coordinator');
-  const svc = ctx.services.trucks;
+  const svc = deps.trucks;
+  const lonLat = (point: unknown) => parsePoint(point, deps.limits).coordinates as LonLat;
   r.post('/api/routes', coordinator, async (req, res) => {
-    res.json(await svc.route(req.body));
+    const input = parseInput(RouteBody, req.body);
+    const to = lonLat(input.to);
+    res.json(await svc.route({ ...input, to, from: typeof input.from === 'string' ? input.from : lonLat(input.from) }));
   });
   r.get('/api/trucks', coordinator, async (req, res) => {
-    const q = parseInput(ListQuery, req.query);
+    const q = parseInput(TruckListQuery, req.query);
     res.set('Cache-Control', 'no-store').json(await svc.list(q.state));
   });
   r.post('/api/trucks', coordinator, async (req, res) => {
-    res.status(201).json(await svc.report(req.body, req.user!.username));
+    const input = parseInput(TruckBody, req.body);
+    const destination = parsePoint(input.destination, deps.limits);
+    res.status(201).json(await svc.report({ ...input, destination }, req.user!.username));
   });
   r.get('/api/trucks/:id', coordinator, async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await svc.get(truckId(req.params.id)));
   });
   r.post('/api/trucks/:id/events', coordinator, async (req, res) => {
-    res.status(201).json(await svc.advance(truckId(req.params.id), req.body, req.user!.username));
+    const id = truckId(req.params.id);
+    res.status(201).json(await svc.advance(id, parseInput(TruckEventBody, req.body), req.user!.username));
   });
   r.post('/api/trucks/:id/route', coordinator, async (req, res) => {
     res.json(await svc.replan(truckId(req.params.id), req.user!.username));

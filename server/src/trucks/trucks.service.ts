@@ -1,34 +1,21 @@
 import crypto from 'node:crypto';
 import { area as turfArea, booleanPointInPolygon } from '@turf/turf';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Knex } from 'knex';
 import { trucksRepo, TRUCK_STATES, type TruckEventRow, type TruckRow, type TruckState } from './trucks.repo';
-import { parsePoint, type GeometryLimits } from '../geo/geojson';
-import { parseInput } from '../http';
+import type { TruckBody, TruckEventBody } from '../../../contract/schemas';
 import { AppError, notFound } from '../errors';
 import { auditRepo } from '../audit/audit.repo';
-import { TruckLimitsSchema, type RouteFeature, type RoutingService } from '../routing/routing.service';
+import type { RouteFeature, RouteRequest, RoutingService, TruckLimitsInput } from '../routing/routing.service';
 import type { LonLat } from '../routing/geometry';
 import type { ZoneRef } from '../routing/zone-index';
 import { innermostFirst } from '../public/lookup-reference';
 import { KIND_NAMES } from '../expiry/measures';
 
-const TruckBody = z
-  .object({
-    plate: z.string().trim().min(2).max(20),
-    driverName: z.string().trim().min(1).max(50),
-    driverPhone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'a phone number: digits, spaces, + and -'),
-    originCity: z.string().trim().min(1).max(100),
-    fromHighRiskArea: z.boolean().default(false),
-    destination: z.unknown(),
-    destinationAddress: z.string().trim().max(300).default(''),
-    expectedArrival: z.iso.datetime({ offset: true }),
-    checkpointId: z.string().max(60).nullable().default(null),
-    truck: TruckLimitsSchema.optional(),
-  })
-  .strict();
-
-const EventBody = z.object({ state: z.enum(['arrived', 'en_route', 'handed_over']), note: z.string().trim().max(1000).default('') }).strict();
+/** A truck's report (contract/schemas/trucks.ts), its destination checked by the point parser. */
+export type NewTruck = Omit<z.output<typeof TruckBody>, 'destination'> & { destination: GeoJSON.Point };
+/** The next step of the hand-over register. */
+export type TruckEventInput = z.output<typeof TruckEventBody>;
 
 /** The next state of the hand-over sequence (reported → arrived → en route → handed over). */
 const NEXT: Record<TruckState, TruckState | null> = { reported: 'arrived', arrived: 'en_route', en_route: 'handed_over', handed_over: null };
@@ -66,7 +53,7 @@ function endZoneMessage(origin: ZoneRef | null, destination: ZoneRef | null, ent
 const eventView = (e: TruckEventRow) => ({ state: e.state, at: new Date(e.at).toISOString(), by: e.by, note: e.note });
 
 /** Trucks reported to the checkpoints, their routes, and the point-to-point hand-over register. */
-export function trucksService(knex: Knex, deps: { limits: GeometryLimits; routing: RoutingService }) {
+export function trucksService(knex: Knex, deps: { routing: RoutingService }) {
   const repo = trucksRepo(knex);
   const audit = auditRepo(knex);
 
@@ -125,7 +112,7 @@ export function trucksService(knex: Knex, deps: { limits: GeometryLimits; routin
     };
   };
 
-  const plan = async (checkpointId: string | null, destination: LonLat, truck?: z.infer<typeof TruckLimitsSchema>) => {
+  const plan = async (checkpointId: string | null, destination: LonLat, truck?: TruckLimitsInput) => {
     try {
       return { route: await withEndZones(await deps.routing.planForTruck(checkpointId, destination, truck)), error: null };
     } catch (err) {
@@ -136,8 +123,8 @@ export function trucksService(knex: Knex, deps: { limits: GeometryLimits; routin
 
   return {
     /** POST /api/routes: a route around the zones in force, naming the zone each end lies in. */
-    async route(body: unknown): Promise<RouteWithEndZones> {
-      return withEndZones(await deps.routing.route(body));
+    async route(input: RouteRequest): Promise<RouteWithEndZones> {
+      return withEndZones(await deps.routing.route(input));
     },
     /** Every reported truck with its hand-over register (who recorded each step, and when). */
     async list(state?: TruckState) {
@@ -156,9 +143,8 @@ export function trucksService(knex: Knex, deps: { limits: GeometryLimits; routin
       return view(row, (await repo.events(id)).map(eventView));
     },
     /** Records a truck's report before arrival and plans its route (from the shortest checkpoint when none is given). */
-    async report(body: unknown, actor: string) {
-      const input = parseInput(TruckBody, body);
-      const destination = parsePoint(input.destination, deps.limits);
+    async report(input: NewTruck, actor: string) {
+      const { destination } = input;
       if (input.checkpointId && !(await repo.checkpointExists(input.checkpointId))) throw notFound(`No checkpoint ${input.checkpointId}.`);
       const planned = await plan(input.checkpointId, destination.coordinates as LonLat, input.truck);
       const id = crypto.randomUUID();
@@ -191,8 +177,7 @@ export function trucksService(knex: Knex, deps: { limits: GeometryLimits; routin
       return this.get(id);
     },
     /** The next step of the hand-over register, timestamped with who recorded it. */
-    async advance(id: string, body: unknown, actor: string) {
-      const input = parseInput(EventBody, body);
+    async advance(id: string, input: TruckEventInput, actor: string) {
       await knex.transaction(async (trx) => {
         const row = await repo.get(id, trx, true);
         if (!row) throw notFound(`No truck ${id}.`);
