@@ -5,7 +5,7 @@ import type { CaseBody } from '../../../contract/schemas';
 import { caseEffect, type ZoneStatusAsOf } from '../expiry/engine';
 import { zonesRepo } from '../zones/zones.repo';
 import type { EditionId, ZoneKind } from '../expiry/editions';
-import type { ExpiryService } from '../expiry/expiry.service';
+import type { Evaluation, ExpiryService } from '../expiry/expiry.service';
 import { auditRepo } from '../audit/audit.repo';
 import { todayInShanghai } from '../shared/dates';
 import { featureCollection } from '../geo/sql';
@@ -32,18 +32,19 @@ export function casesService(knex: Knex, deps: { expiry: ExpiryService; afterPub
   async function recordInHistory(trx: Knex.Transaction, c: {
     caseId: number; reportedOn: string; amongIsolated: boolean; actor: string; today: string;
     zones: LinkedZone[]; before: Map<string, ZoneStatusAsOf>;
-  }): Promise<void> {
+  }): Promise<Evaluation> {
+    // Today's state with the case counted (the new expected change date), of every zone the case
+    // lies in: the expiry run that follows applies this same evaluation instead of reading it again.
+    const evaluation = await deps.expiry.evaluateFor(c.today, trx, c.zones.map((z) => z.id));
+    const after = evaluation.statuses;
     const inForce = c.zones.filter((z) => c.before.get(z.id)?.inForce && c.before.get(z.id)?.kind);
-    if (!inForce.length) return;
-    // Today's state with the case counted: the new expected change date.
-    const { statuses: after } = await deps.expiry.evaluateFor(c.today, trx, inForce.map((z) => z.id));
-    for (const zone of inForce) {
+    await zoneHistory.addHistories(trx, inForce.map((zone) => {
       const before = c.before.get(zone.id)!;
       const now = after.get(zone.id);
       const effect = caseEffect(zone.edition, before.kind!);
       const restarted = !c.amongIsolated || effect.amongIsolatedRestarts;
       const description = restarted ? effect.description : AMONG_ISOLATED;
-      await zoneHistory.addHistory(trx, {
+      return {
         zoneId: zone.id,
         version: zone.version,
         by: c.actor,
@@ -63,8 +64,9 @@ export function casesService(knex: Knex, deps: { expiry: ExpiryService; afterPub
           nextChangeOn: now?.nextChangeOn ?? null,
           nextKind: now?.nextKind ?? null,
         },
-      });
-    }
+      };
+    }));
+    return evaluation;
   }
 
   return {
@@ -83,8 +85,8 @@ export function casesService(knex: Knex, deps: { expiry: ExpiryService; afterPub
         const caseId = await repo.insert(trx, { reportedOn, note: input.note, amongIsolated: input.amongIsolated, createdBy: actor, location });
         const zones = await repo.linkToZones(trx, caseId);
         await audit.record(trx, { actor, action: 'create', entity: 'case', entityId: String(caseId), after: { reportedOn, amongIsolated: input.amongIsolated, location } });
-        if (zones.length) await recordInHistory(trx, { caseId, reportedOn, amongIsolated: input.amongIsolated, actor, today, zones, before: statuses });
-        const run = zones.length ? await deps.expiry.applyIn(trx, today, 'expiry', { zoneIds: zones.map((z: { id: string }) => z.id) }) : null;
+        const evaluated = zones.length ? await recordInHistory(trx, { caseId, reportedOn, amongIsolated: input.amongIsolated, actor, today, zones, before: statuses }) : null;
+        const run = evaluated ? await deps.expiry.applyIn(trx, today, 'expiry', { zoneIds: zones.map((z: { id: string }) => z.id), evaluated }) : null;
         return { caseId, zones, run, statuses };
       });
       if (run) await deps.afterPublish(run.published);

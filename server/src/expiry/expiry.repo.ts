@@ -47,7 +47,10 @@ export function expiryRepo(knex: Knex) {
       // before the filter would cost a pass over all of zone_cases for one zone's change.
       const res = await db.raw(
         `WITH scoped AS (
-           SELECT z.* FROM zones z
+           -- Only the columns used below: a zone's row also holds its geometries.
+           SELECT z.id, z.name, z.kind, z.designated_kind, z.status, z.edition, z.designated_on, z.rule_anchor_on, z.county_code,
+                  z.lifted_on, z.lifted_by_hand, z.version, z.sample, z.published_at
+           FROM zones z
            WHERE z.status IN ('published', 'lifted')
              -- Limited to some zones and whole counties: see scopeOf.
              AND (?::boolean OR z.id = ANY(?::uuid[]) OR z.county_code = ANY(?::text[]) OR (?::boolean AND z.county_code IS NULL))

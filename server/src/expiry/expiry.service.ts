@@ -33,6 +33,13 @@ export function toZoneFacts(row: ZoneFactsRow): ZoneFacts {
   };
 }
 
+/** Some zones evaluated as of a day: their facts, their state, and the scope they were read with. */
+export interface Evaluation {
+  rows: ZoneFactsRow[];
+  statuses: Map<string, ZoneStatusAsOf>;
+  scope: EvaluationScope;
+}
+
 export interface ExpiryRunResult {
   asOf: string;
   evaluated: number;
@@ -59,9 +66,10 @@ export function expiryService(
     },
 
     /** Evaluates some zones (and whatever their state depends on) as of the end of `asOf`, writing nothing. */
-    async evaluateFor(asOf: string, db: Knex | Knex.Transaction, zoneIds: string[]) {
-      if (zoneIds.length === 0) return { rows: [] as ZoneFactsRow[], statuses: new Map<string, ZoneStatusAsOf>() };
-      return this.evaluate(asOf, db, await repo.scopeOf(db, zoneIds, COUNTY_CASCADE));
+    async evaluateFor(asOf: string, db: Knex | Knex.Transaction, zoneIds: string[]): Promise<Evaluation> {
+      const scope = await repo.scopeOf(db, zoneIds, COUNTY_CASCADE);
+      if (zoneIds.length === 0) return { rows: [], statuses: new Map(), scope };
+      return { ...(await this.evaluate(asOf, db, scope)), scope };
     },
 
     /**
@@ -90,11 +98,18 @@ export function expiryService(
      * rules did and, for today, publishes every difference between the public record and the
      * zones' state (with the designator's own publication first, when one caused the run).
      */
-    async applyIn(trx: Knex.Transaction, asOf: string, actor: string, scope?: { zoneIds: string[] }, primary?: PrimaryPublication): Promise<ExpiryRunResult> {
+    async applyIn(
+      trx: Knex.Transaction,
+      asOf: string,
+      actor: string,
+      /** The zones concerned; `evaluated`: their evaluation as of `asOf` in this transaction, when the caller has it already. */
+      scope?: { zoneIds: string[]; evaluated?: Evaluation },
+      primary?: PrimaryPublication,
+    ): Promise<ExpiryRunResult> {
       const result: ExpiryRunResult = { asOf, evaluated: 0, transitions: [], revised: [], published: [] };
       const today = todayInShanghai();
-      const evaluationScope = scope ? await repo.scopeOf(trx, scope.zoneIds, COUNTY_CASCADE) : null;
-      const { rows, statuses } = await this.evaluate(asOf, trx, evaluationScope);
+      const evaluationScope = scope ? (scope.evaluated?.scope ?? (await repo.scopeOf(trx, scope.zoneIds, COUNTY_CASCADE))) : null;
+      const { rows, statuses } = scope?.evaluated ?? (await this.evaluate(asOf, trx, evaluationScope));
       result.evaluated = rows.length;
       // Known transitions are skipped here rather than re-inserted one by one (the unique index
       // would make each a no-op, at the price of a round trip per zone and transition).
