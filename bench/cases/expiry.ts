@@ -139,6 +139,7 @@ export async function expiryCase(ctx: BenchContext): Promise<CaseResult> {
     });
   } finally {
     await client.end();
+    app.close();
     await app.db.close();
   }
   return { rows, notes };

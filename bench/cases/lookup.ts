@@ -164,6 +164,7 @@ export async function lookupCase(ctx: BenchContext): Promise<CaseResult> {
         (disagreements.length ? ` First disagreements: ${disagreements.slice(0, 3).join('; ')}.` : ''),
     });
   } finally {
+    app.close();
     await app.db.close();
   }
   return { rows, notes };

@@ -96,6 +96,8 @@ async function loadDataset(
   const run = await ctx.services.expiry.run(today, 'bench-setup');
   log(`  expiry up to ${today}: ${run.transitions.length} transitions recorded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await db.knex('app_state').insert({ key: 'bench_dataset', value: JSON.stringify({ today, zones: zoneCount, cases: caseCount, roadGridSide }) });
+  // Its timers (the public map's poll of the record) would otherwise outlive the database.
+  ctx.close();
 }
 
 /** Whether pgRouting can be installed on this server. */
