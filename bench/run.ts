@@ -22,6 +22,7 @@ import { routingCase } from './cases/routing';
 import { expiryCase } from './cases/expiry';
 import { publishCase } from './cases/publish';
 import { embeddedCase } from './cases/embedded';
+import { mixedCase } from './cases/mixed';
 
 const options = parseOptions(process.argv.slice(2), process.env);
 
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
       ['expiry', 'daily expiry', () => expiryCase(ctx())],
       ['publish', 'publishing a bulletin', () => publishCase(ctx())],
       ['embedded', 'embedded backend (PGlite)', () => embeddedCase(ctx())],
+      ['mixed', 'mixed load (a bulletin night)', () => mixedCase(ctx())],
     ];
     for (const [name, title, run] of cases) {
       if (!options.only.has(name)) continue;

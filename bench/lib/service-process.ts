@@ -1,11 +1,34 @@
 /**
  * One service process for the bench: the real server (startServer) with the settings it is given
  * in its environment. Prints `{"url": …}` once listening; closes cleanly on SIGTERM.
+ *
+ * With BENCH_METRICS_FILE set, it appends one JSON line a second to that file: the event loop's
+ * longest delay in that second (perf_hooks.monitorEventLoopDelay, measured inside the server's
+ * own thread), the process's resident memory, and the worker pools' counters.
  */
+import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../../server/src/config';
 import { startServer } from '../../server/src/server';
 
 const server = await startServer(loadConfig(process.env), (line) => process.stderr.write(`[service] ${line}\n`));
+const metricsFile = process.env.BENCH_METRICS_FILE;
+if (metricsFile) {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const timer = setInterval(() => {
+    const line = {
+      t: Date.now(),
+      loopDelayMaxMs: delay.max / 1e6,
+      loopDelayP99Ms: delay.percentile(99) / 1e6,
+      rssBytes: process.memoryUsage().rss,
+      pools: server.ctx.workers.stats(),
+    };
+    delay.reset();
+    fs.appendFileSync(metricsFile, `${JSON.stringify(line)}\n`);
+  }, 1000);
+  timer.unref();
+}
 process.stdout.write(`${JSON.stringify({ url: server.url, pid: process.pid })}\n`);
 process.on('SIGTERM', () => {
   server.close().finally(() => process.exit(0));

@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import type { AppContext } from './context';
-import { deferBody, errorHandler, unknownRoute } from './http';
+import { deferBody, errorHandler, headersSetBy, unknownRoute } from './http';
 import { loadSession, sameOriginWrites } from './auth/auth.middleware';
 import { accountsRepo } from './accounts/accounts.repo';
 import { authRoutes } from './auth/auth.routes';
@@ -49,22 +49,23 @@ export function createApp(ctx: AppContext) {
       Vary: ctx.config.allowedOrigins.length > 0 ? 'Origin, Accept-Encoding' : 'Accept-Encoding',
     }).end();
   });
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          'default-src': ["'self'"],
-          'script-src': ["'self'"],
-          'style-src': ["'self'", "'unsafe-inline'"],
-          'img-src': ["'self'", 'data:', 'blob:', ...(ctx.config.basemap?.tiles.map(originOf) ?? [])],
-          'connect-src': ["'self'", ...(ctx.config.basemap?.tiles.map(originOf) ?? [])],
-          'worker-src': ["'self'", 'blob:'],
-          'child-src': ["'self'", 'blob:'],
-        },
+  const security = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:', 'blob:', ...(ctx.config.basemap?.tiles.map(originOf) ?? [])],
+        'connect-src': ["'self'", ...(ctx.config.basemap?.tiles.map(originOf) ?? [])],
+        'worker-src': ["'self'", 'blob:'],
+        'child-src': ["'self'", 'blob:'],
       },
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  // The public reads answered before Express (server.ts, fastPaths) send these same headers.
+  app.locals.securityHeaders = headersSetBy(security);
+  app.use(security);
   app.use(compression());
   app.use(cookieParser());
   app.use(corsPolicy(ctx.config.allowedOrigins));

@@ -94,6 +94,7 @@ const schema = z.object({
   LOG_REQUESTS: bool.prefault('false'),
   WORKER_THREADS: int(Math.max(1, Math.min(4, os.availableParallelism() - 1))),
   WORK_QUEUE_MAX: int(200),
+  ROUTE_QUEUE_MAX: int(20),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -159,5 +160,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
      * `server_busy` and Retry-After, rather than queued without limit. @defaultValue 200
      */
     workQueueMax: e.WORK_QUEUE_MAX,
+    /**
+     * Route plans waiting for the routing worker (one thread; a plan from every checkpoint takes
+     * up to a second or two on a city network) beyond which 503 `server_busy`. @defaultValue 20
+     */
+    routeQueueMax: e.ROUTE_QUEUE_MAX,
   };
 }

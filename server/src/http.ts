@@ -1,3 +1,5 @@
+import http from 'node:http';
+import net from 'node:net';
 import express, { type Request, type Response, type NextFunction, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError, ErrorCode, translateDatabaseError, validationError } from './errors';
@@ -103,6 +105,49 @@ export function errorHandler(log: (msg: string, err: unknown) => void) {
     res.status(appError.status).json({
       error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) },
     });
+  };
+}
+
+/**
+ * The headers a middleware that only sets headers (helmet) sets, captured once: the fast paths
+ * send them as they are, so their answers carry the same security headers as the others.
+ */
+export function headersSetBy(middleware: RequestHandler): Record<string, string> {
+  const res = new http.ServerResponse(new http.IncomingMessage(new net.Socket()));
+  middleware(res.req as Request, res as unknown as Response, () => undefined);
+  return Object.fromEntries(Object.entries(res.getHeaders()).map(([k, v]) => [k, String(v)]));
+}
+
+/**
+ * A request answered before Express: it returns true when it takes the request, and calls
+ * `fallBack` (the full application) when it finds, after all, that it cannot answer it (bad input,
+ * say: the error is then the application's own, with its code).
+ */
+export type FastHandler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, fallBack: () => void) => boolean;
+
+/**
+ * The public reads that a whole city makes at once (the map of today, "am I in a zone?", OGC
+ * pages), answered from memory before the Express middleware chain, whose per-request cost
+ * (helmet, compression, cookie parsing, CORS, the session lookup, the router) is most of what such
+ * an answer costs. Anything else, and any request with an `Origin` the CORS policy must judge,
+ * goes to `app`.
+ */
+export function withFastPaths(app: http.RequestListener, handlers: Record<string, FastHandler>, options: { corsOrigins: boolean }): http.RequestListener {
+  return (req, res) => {
+    if (req.method === 'GET' && !(options.corsOrigins && req.headers.origin)) {
+      const q = req.url!.indexOf('?');
+      const handler = handlers[q < 0 ? req.url! : req.url!.slice(0, q)];
+      if (handler) {
+        let url: URL | null = null;
+        try {
+          url = new URL(req.url!, 'http://fast.invalid');
+        } catch {
+          /* the application answers a malformed URL */
+        }
+        if (url && handler(req, res, url, () => app(req, res))) return;
+      }
+    }
+    app(req, res);
   };
 }
 

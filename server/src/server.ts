@@ -5,6 +5,9 @@ import { openDatabase, type Database } from './db/database';
 import { migrateLatest } from './db/migrate';
 import { createContext, type AppContext } from './context';
 import { createApp } from './app';
+import { withFastPaths } from './http';
+import { publicFastPaths } from './public/public.routes';
+import { ogcFastPaths } from './ogc/ogc.routes';
 import { loadDemoOutbreak } from './geodata/demo-outbreak';
 
 export interface RunningServer {
@@ -41,7 +44,11 @@ export async function startServer(config: Config, log: (line: string) => void = 
     const stopSchedule = config.expirySchedule ? ctx.services.expiry.schedule((err) => console.error('[expiry]', err)) : () => undefined;
 
     const app = createApp(ctx);
-    const server = http.createServer(app);
+    const security = app.locals.securityHeaders as Record<string, string>;
+    // The public reads a whole city makes at once are answered before Express (http.ts, withFastPaths).
+    // (Not with LOG_REQUESTS, which logs in Express.)
+    const listener = config.logRequests ? app : withFastPaths(app, { ...publicFastPaths(ctx, security), ...ogcFastPaths(ctx, security) }, { corsOrigins: config.allowedOrigins.length > 0 });
+    const server = http.createServer(listener);
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -57,6 +64,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
         stopSchedule();
         server.closeAllConnections();
         ctx.close();
+        await ctx.workers.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await db.close();
       },

@@ -1,10 +1,13 @@
+import http from 'node:http';
+import querystring from 'node:querystring';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
+import type { FastHandler } from '../http';
 import { parseBbox } from '../geo/geojson';
 import { ALLOWED, bboxToLonLat, checkParams, parseCrs, parseDatetime, parseFilter, parseProperties, parseSortby } from './ogc.params';
-import { DEFAULT_LIMIT, OgcErrorCode, QUERYABLES, RETURNABLES, SCHEMA_JSON, SORTABLES, ogcService, type CollectionId, type ItemsPage, type ItemsQuery } from './ogc.service';
+import { DEFAULT_LIMIT, OgcErrorCode, QUERYABLES, RETURNABLES, SCHEMA_JSON, SORTABLES, ogcService, type CollectionId, type ItemsPage, type ItemsQuery, type OgcService } from './ogc.service';
 
 // A query parameter the OpenAPI document does not name is refused with 400 (OGC 17-069r4
 // /req/core/query-param-unknown), and so is one given twice (the 'simple' query parser makes it an array).
@@ -44,47 +47,81 @@ function itemsQuery(req: Request, collection: CollectionId, maxLimit: number, ma
   };
 }
 
+/** What an items page is answered with: the same for the Express route and the fast path. */
+async function pageAnswer(headers: http.IncomingHttpHeaders, page: ItemsPage, crs: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer | null }> {
+  const base = { 'Content-Type': 'application/geo+json', 'Content-Crs': `<${crs}>` };
+  if (page.cache === 'table') return { status: 200, headers: { ...base, 'Cache-Control': 'public, max-age=60' }, body: page.json };
+  // Vary is appended to by the Express route, not set: the CORS policy may already vary the answer by Origin.
+  const cached = { ...base, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept-Encoding', ...(page.etag ? { ETag: page.etag } : {}) };
+  if (page.etag && headers['if-none-match'] === page.etag) return { status: 304, headers: cached, body: null };
+  // A cached page is gzipped once (on a worker thread), not on every request by the compression middleware.
+  if (page.gzip && /\bgzip\b/.test(headers['accept-encoding'] ?? '')) return { status: 200, headers: { ...cached, 'Content-Encoding': 'gzip' }, body: await page.gzip() };
+  return { status: 200, headers: cached, body: page.json };
+}
+
 async function sendPage(req: Request, res: Response, page: ItemsPage, crs: string): Promise<void> {
-  const revalidated = page.etag !== null && req.get('if-none-match') === page.etag;
-  // Compressed before any header is set: a refusal (503 server_busy) leaves no page header behind.
-  const gzipped = !revalidated && page.gzip && /\bgzip\b/.test(req.get('accept-encoding') ?? '') ? await page.gzip() : null;
-  res.type('application/geo+json');
-  res.set('Content-Crs', `<${crs}>`);
-  if (page.cache === 'table') {
-    res.set('Cache-Control', 'public, max-age=60');
-    res.end(page.json);
-    return;
+  // Computed before any header is set: a refusal (503 server_busy) leaves no page header behind.
+  const answer = await pageAnswer(req.headers, page, crs);
+  for (const [k, v] of Object.entries(answer.headers)) {
+    if (k === 'Vary') res.vary(v);
+    else res.set(k, v);
   }
-  res.set('Cache-Control', 'public, max-age=0, must-revalidate');
-  // Appended, not set: the CORS policy may already vary the answer by Origin.
-  res.vary('Accept-Encoding');
-  if (page.etag) {
-    res.set('ETag', page.etag);
-    if (req.get('if-none-match') === page.etag) {
-      res.status(304).end();
-      return;
-    }
+  res.status(answer.status).end(answer.body ?? undefined);
+}
+
+/** One OGC service per application context: the Express routes and the fast path share its page cache. */
+const services = new WeakMap<AppContext, OgcService>();
+function serviceOf(ctx: AppContext): OgcService {
+  let svc = services.get(ctx);
+  if (!svc) {
+    svc = ogcService({
+      reader: ctx.db.reader,
+      zones: () => ctx.services.public.zones(),
+      zonesOn: (day) => ctx.services.public.zones(day),
+      serviceArea: ctx.config.serviceArea,
+      publicUrl: ctx.config.publicUrl,
+      workers: ctx.workers.heavy,
+    });
+    services.set(ctx, svc);
   }
-  // A cached page is gzipped once, not on every request by the compression middleware.
-  if (gzipped) {
-    res.set('Content-Encoding', 'gzip').end(gzipped);
-  } else {
-    res.end(page.json);
-  }
+  return svc;
+}
+
+/**
+ * The zones' items pages answered before Express (see `withFastPaths`), with the same headers as
+ * the route below and the application's security headers. A query the route would refuse goes to
+ * the route, which answers it with its error code.
+ */
+export function ogcFastPaths(ctx: AppContext, securityHeaders: Record<string, string>): Record<string, FastHandler> {
+  const svc = serviceOf(ctx);
+  const { maxFeaturesPerPage, maxBboxAreaDeg2 } = ctx.config.limits;
+  const vary = ctx.config.allowedOrigins.length > 0 ? 'Origin, Accept-Encoding' : 'Accept-Encoding';
+  return {
+    '/ogc/collections/zones/items': (req, res, url, fallBack) => {
+      let q: ItemsQuery;
+      try {
+        // Parsed as Express's 'simple' query parser does (querystring): a repeated key is an array, refused alike.
+        q = itemsQuery({ query: querystring.parse(url.search.slice(1)) } as unknown as Request, 'zones', maxFeaturesPerPage, maxBboxAreaDeg2);
+      } catch {
+        return false;
+      }
+      svc
+        .items('zones', q)
+        .then((page) => pageAnswer(req.headers, page, q.crs))
+        .then((answer) => {
+          const headers = { ...securityHeaders, ...answer.headers, ...(answer.headers.Vary ? { Vary: vary } : {}) };
+          res.writeHead(answer.status, answer.body ? { ...headers, 'Content-Length': String(answer.body.length) } : headers).end(answer.body ?? undefined);
+        }, fallBack);
+      return true;
+    },
+  };
 }
 
 /** OGC API – Features (Part 1 Core, GeoJSON) at /ogc: the public map for desktop GIS. */
 export function ogcRoutes(ctx: AppContext): Router {
   const r = Router();
   const { maxFeaturesPerPage, maxBboxAreaDeg2 } = ctx.config.limits;
-  const svc = ogcService({
-    reader: ctx.db.reader,
-    zones: () => ctx.services.public.zones(),
-    zonesOn: (day) => ctx.services.public.zones(day),
-    serviceArea: ctx.config.serviceArea,
-    publicUrl: ctx.config.publicUrl,
-    workers: ctx.workers.heavy,
-  });
+  const svc = serviceOf(ctx);
 
   r.get('/ogc', (req, res) => {
     checkParams(req.query, ALLOWED.meta);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { parseInput } from '../http';
+import { parseInput, type FastHandler } from '../http';
 import { parseLonLat } from '../geo/geojson';
 import { zDate } from '../zones/zones.schemas';
 import { todayInShanghai } from '../shared/dates';
@@ -94,4 +94,52 @@ export function publicRoutes(ctx: AppContext): Router {
     res.json(await svc.lookup({ lon, lat, crs: q.crs, township }));
   });
   return r;
+}
+
+/**
+ * Today's map and "am I in a zone?" answered before Express (see `withFastPaths`), with the same
+ * headers as the routes above and the application's security headers. Anything the routes would
+ * refuse, or that asks for more than the plain case (a past day, a township), goes to the routes.
+ */
+export function publicFastPaths(ctx: AppContext, securityHeaders: Record<string, string>): Record<string, FastHandler> {
+  const svc = ctx.services.public;
+  const cors = ctx.config.allowedOrigins.length > 0;
+  const LOOKUP_KEYS = new Set(['lon', 'lat', 'crs']);
+  return {
+    '/api/public/zones': (req, res, url, fallBack) => {
+      if (url.search) return false;
+      (async () => {
+        const snap = await svc.zones();
+        const head = { ...securityHeaders, ETag: snap.etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: cors ? 'Origin, Accept-Encoding' : 'Accept-Encoding' };
+        if (req.headers['if-none-match'] === snap.etag) {
+          res.writeHead(304, head).end();
+          return;
+        }
+        const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+        const body = gzip ? await snap.gzip() : snap.json();
+        res.writeHead(200, { ...head, 'Content-Type': 'application/geo+json', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}), 'Content-Length': String(body.length) }).end(body);
+      })().catch(fallBack);
+      return true;
+    },
+    '/api/public/lookup': (_req, res, url, fallBack) => {
+      const p = url.searchParams;
+      const keys = [...p.keys()];
+      if (keys.length !== new Set(keys).size || !keys.every((k) => LOOKUP_KEYS.has(k))) return false;
+      const [lonText, latText, crs] = [p.get('lon'), p.get('lat'), p.get('crs') ?? 'wgs84'];
+      if (lonText === null || latText === null || lonText.length > 40 || latText.length > 40 || (crs !== 'wgs84' && crs !== 'gcj02')) return false;
+      let point: { lon: number; lat: number };
+      try {
+        point = parseLonLat(lonText, latText);
+      } catch {
+        return false;
+      }
+      svc.lookup({ lon: point.lon, lat: point.lat, crs }).then((answer) => {
+        const body = Buffer.from(JSON.stringify(answer));
+        res
+          .writeHead(200, { ...securityHeaders, ...(cors ? { Vary: 'Origin' } : {}), 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': String(body.length) })
+          .end(body);
+      }, fallBack);
+      return true;
+    },
+  };
 }

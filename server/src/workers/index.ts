@@ -10,11 +10,12 @@ export { busy, BUSY_RETRY_AFTER_S, type PoolStats } from './pool';
 /**
  * The service's worker threads: `heavy` (WORKER_THREADS threads) builds past-day maps, cuts and
  * compresses tiles and OGC pages; `routing` (one thread) holds the road graph and runs every route
- * search. Both refuse work beyond WORK_QUEUE_MAX waiting tasks with 503 `server_busy`.
+ * search. They refuse work beyond WORK_QUEUE_MAX (heavy) or ROUTE_QUEUE_MAX (routing) waiting tasks
+ * with 503 `server_busy`.
  */
-export function createWorkers(settings: { workerThreads: number; workQueueMax: number }) {
+export function createWorkers(settings: { workerThreads: number; workQueueMax: number; routeQueueMax: number }) {
   const heavy = new WorkerPool({ module: HEAVY_TASKS, threads: settings.workerThreads, maxQueue: settings.workQueueMax, name: 'heavy' });
-  const routing = new WorkerPool({ module: ROUTING_TASKS, threads: 1, maxQueue: settings.workQueueMax, name: 'routing' });
+  const routing = new WorkerPool({ module: ROUTING_TASKS, threads: 1, maxQueue: settings.routeQueueMax, name: 'routing' });
   return {
     heavy,
     routing,

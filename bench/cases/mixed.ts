@@ -1,0 +1,313 @@
+/**
+ * A bulletin night, all at once (issue 13): for 60 s on the full dataset, residents (the public map
+ * revalidated with If-None-Match, "am I in a zone?" at random points, tiles), past-day maps over 30
+ * dates, OGC pages under many Host values, coordinators (truck reports without a checkpoint, so
+ * every checkpoint is searched, and the truck list), one designator publishing a bulletin every
+ * 10 s, and the abuse a hostile probe found: bursts of 100 past-day maps over 4 dates, 50 uncached
+ * OGC pages, 50 truck reports and 300 distinct uncached tiles z9–z20.
+ *
+ * The service runs in its own process and reports, every second, its event loop's longest delay
+ * (monitorEventLoopDelay inside the server) and its memory (bench/lib/service-process.ts).
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { addDays, todayInShanghai } from '../../server/src/shared/dates';
+import type { BenchContext } from '../lib/context';
+import { BENCH_DESIGNER, openContext, serviceEnv } from '../lib/databases';
+import { BENCH_AREA, generateBenchZones } from '../lib/dataset';
+import { quantile } from '../lib/http';
+import { startNodeProcess } from '../lib/processes';
+import { seededRandom } from '../lib/road-network';
+import { below, fmt, type CaseResult, type ResultRow } from '../lib/report';
+import { randomPoints } from './lookup';
+
+const BENCH_COORDINATOR = { username: 'bench-coordinator', password: 'bench-coordinator-password' };
+
+/** What one class of users measured. */
+interface ClassStats {
+  latencies: number[];
+  statuses: Record<string, number>;
+  /** Connection errors and timeouts. */
+  errors: number;
+}
+
+interface Sent {
+  status: number;
+  ms: number;
+  body: Buffer;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** One request on a keep-alive agent; the body is read (and dropped by the caller) like a browser would. */
+function send(agent: http.Agent, base: string, method: string, pathname: string, headers: Record<string, string> = {}, body?: unknown): Promise<Sent> {
+  const started = performance.now();
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${base}${pathname}`,
+      { method, agent, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}) }, timeout: 60_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, body: Buffer.concat(chunks), headers: res.headers }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Web Mercator tile of a position. */
+function tileOf(lon: number, lat: number, z: number): [number, number] {
+  const n = 2 ** z;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const y = Math.floor(((1 - Math.asinh(Math.tan((lat * Math.PI) / 180)) / Math.PI) / 2) * n);
+  return [Math.min(n - 1, x), Math.min(n - 1, y)];
+}
+
+export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
+  const { options, log } = ctx;
+  const durationS = options.smoke ? 6 : 60;
+  const rows: ResultRow[] = [];
+  const notes: CaseResult['notes'] = [];
+
+  // A coordinator account on the bench database (the designator is made with the dataset).
+  const app = await openContext({ databaseUrl: ctx.databaseUrl });
+  try {
+    // Made once per dataset: a second run finds it (409 username_taken).
+    await app.services.accounts.create(BENCH_COORDINATOR.username, BENCH_COORDINATOR.password, 'coordinator').catch((err: { code?: string }) => {
+      if (err.code !== 'username_taken') throw err;
+    });
+  } finally {
+    app.close();
+    await app.workers.close();
+    await app.db.close();
+  }
+
+  const metricsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'risk-bench-mixed-')), 'metrics.jsonl');
+  const service = await startNodeProcess(
+    'service-process.ts',
+    // The road graph of a million edges is held by the routing worker: more heap than Node's default.
+    { ...serviceEnv({ databaseUrl: ctx.databaseUrl }), BENCH_METRICS_FILE: metricsFile, LOGIN_RATE_LIMIT_PER_15MIN: '1000', NODE_OPTIONS: '--max-old-space-size=8192' },
+    'mixed service',
+  );
+  const base = service.url;
+  const agent = () => new http.Agent({ keepAlive: true, maxSockets: 200 });
+  try {
+    const login = async (who: { username: string; password: string }) => {
+      const r = await send(agent(), base, 'POST', '/api/auth/login', {}, who);
+      if (r.status !== 200) throw new Error(`login ${who.username}: ${r.status} ${r.body.toString().slice(0, 200)}`);
+      return String(r.headers['set-cookie']?.[0]).split(';')[0];
+    };
+    const designerCookie = await login(BENCH_DESIGNER);
+    const coordinatorCookie = await login(BENCH_COORDINATOR);
+    const today = todayInShanghai();
+    const pastDays = Array.from({ length: 30 }, (_, i) => addDays(today, -1 - i));
+    const points = randomPoints(20_000, 9090);
+    const random = seededRandom(2026);
+    const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+    const tileJson = JSON.parse((await send(agent(), base, 'GET', '/tiles/zones.json')).body.toString());
+    let tileVersion = Number(tileJson.publication);
+
+    const truckBody = (i: number) => {
+      const [lon, lat] = points[i % points.length];
+      return {
+        plate: `鲁P·${String(10000 + (i % 90000))}`, driverName: '基准测试司机', driverPhone: '13800000000', originCity: '济南',
+        destination: { type: 'Point', coordinates: [lon, lat] }, expectedArrival: `${addDays(today, 1)}T08:00:00+08:00`, checkpointId: null,
+      };
+    };
+
+    // The routing worker reads the road network on the first route: done before the clock starts.
+    log('  warming up: the road graph into the routing worker, the first map …');
+    const warm = await send(agent(), base, 'POST', '/api/trucks', { cookie: coordinatorCookie }, truckBody(0));
+    if (warm.status !== 201) throw new Error(`POST /api/trucks (warm-up): ${warm.status} ${warm.body.toString().slice(0, 300)}`);
+    await send(agent(), base, 'GET', '/api/public/zones', { 'accept-encoding': 'gzip' });
+
+    const stats = new Map<string, ClassStats>();
+    const record = (name: string, r: Sent | null) => {
+      let s = stats.get(name);
+      if (!s) stats.set(name, (s = { latencies: [], statuses: {}, errors: 0 }));
+      if (!r) s.errors++;
+      else {
+        s.latencies.push(r.ms);
+        s.statuses[r.status] = (s.statuses[r.status] ?? 0) + 1;
+      }
+    };
+    const startedAt = Date.now();
+    const deadline = performance.now() + durationS * 1000;
+    const running = () => performance.now() < deadline;
+    /** `connections` users of one class, each sending its next request when the last is answered. */
+    const users = (name: string, connections: number, next: (i: number) => () => Promise<Sent>) => {
+      let n = 0;
+      return Promise.all(
+        Array.from({ length: connections }, async () => {
+          while (running()) {
+            const request = next(n++);
+            record(name, await request().catch(() => null));
+          }
+        }),
+      );
+    };
+    /** A burst every `everyS` seconds: `size` requests at once. */
+    const bursts = (name: string, everyS: number, size: number, request: (i: number, round: number) => Promise<Sent>) =>
+      (async () => {
+        let round = 0;
+        while (running()) {
+          const t = performance.now();
+          await Promise.all(Array.from({ length: size }, (_, i) => request(i, round).then((r) => record(name, r), () => record(name, null))));
+          round++;
+          const wait = everyS * 1000 - (performance.now() - t);
+          if (wait > 0 && running()) await new Promise((r) => setTimeout(r, Math.min(wait, deadline - performance.now())));
+        }
+      })();
+
+    const residents = agent();
+    const others = agent();
+    let etag = '';
+    log(`  ${durationS} s of mixed load …`);
+    const ogcOffsets = { n: 0 };
+    const tileSeen = { n: 0 };
+    const publishing = (async () => {
+      let k = 0;
+      while (running()) {
+        const t = performance.now();
+        const zone = generateBenchZones(1, today, 7000 + k, `混合负载通告样本区${k}`)[0];
+        const created = await send(others, base, 'POST', '/api/zones', { cookie: designerCookie }, {
+          type: 'Feature', geometry: { type: 'Polygon', coordinates: [zone.ring] }, properties: { kind: zone.kind, name: zone.name, reason: 'synthetic benchmark zone', edition: zone.edition },
+        }).catch(() => null);
+        record('designator: zone + bulletin', created);
+        if (created?.status === 201) {
+          const id = JSON.parse(created.body.toString()).id;
+          const bulletin = await send(others, base, 'POST', '/api/bulletins', { cookie: designerCookie }, { zoneIds: [id], title: '关于划定风险区域的通告（基准测试样本 synthetic）' }).catch(() => null);
+          record('designator: zone + bulletin', bulletin);
+          if (bulletin?.status === 201) tileVersion = Number(JSON.parse(bulletin.body.toString()).number) || tileVersion;
+        }
+        k++;
+        const wait = 10_000 - (performance.now() - t);
+        if (wait > 0 && running()) await new Promise((r) => setTimeout(r, Math.min(wait, deadline - performance.now())));
+      }
+    })();
+
+    await Promise.all([
+      users('residents: public map (If-None-Match)', 20, () => async () => {
+        const r = await send(residents, base, 'GET', '/api/public/zones', { 'accept-encoding': 'gzip', ...(etag ? { 'if-none-match': etag } : {}) });
+        if (r.status === 200) etag = String(r.headers.etag);
+        return r;
+      }),
+      users('residents: "am I in a zone"', 20, () => () => {
+        const [lon, lat] = pick(points);
+        return send(residents, base, 'GET', `/api/public/lookup?lon=${lon}&lat=${lat}`, { 'accept-encoding': 'gzip' });
+      }),
+      users('residents: tiles z10–z15', 10, () => () => {
+        const [lon, lat] = pick(points);
+        const z = 10 + Math.floor(random() * 6);
+        const [x, y] = tileOf(lon, lat, z);
+        return send(residents, base, 'GET', `/tiles/zones/${z}/${x}/${y}.mvt?v=${tileVersion}`, { 'accept-encoding': 'gzip' });
+      }),
+      users('past-day maps (30 dates)', 5, () => () => send(others, base, 'GET', `/api/public/zones?asOf=${pick(pastDays)}`, { 'accept-encoding': 'gzip' })),
+      users('OGC pages (many Host values)', 5, (i) => () => {
+        const [lon, lat] = pick(points);
+        const bbox = [lon - 0.02, lat - 0.02, lon + 0.02, lat + 0.02].map((v) => v.toFixed(4)).join(',');
+        return send(others, base, 'GET', `/ogc/collections/zones/items?limit=100&bbox=${bbox}`, { host: `h${i % 1000}.example`, 'accept-encoding': 'gzip' });
+      }),
+      users('coordinators: truck list', 2, () => () => send(others, base, 'GET', '/api/trucks', { cookie: coordinatorCookie, 'accept-encoding': 'gzip' })),
+      users('coordinators: truck report (every checkpoint searched)', 1, (i) => () => send(others, base, 'POST', '/api/trucks', { cookie: coordinatorCookie }, truckBody(i + 1))),
+      publishing,
+      bursts('abuse: 100 past-day maps at once over 4 dates', 10, 100, (i) => send(others, base, 'GET', `/api/public/zones?asOf=${pastDays[i % 4]}`, { 'accept-encoding': 'gzip' })),
+      bursts('abuse: 50 uncached OGC pages at once', 10, 50, () => {
+        const [minLon, minLat, maxLon, maxLat] = BENCH_AREA;
+        const offset = ogcOffsets.n++;
+        return send(others, base, 'GET', `/ogc/collections/zones/items?limit=1000&bbox=${minLon},${minLat},${maxLon},${maxLat}&offset=${offset}`, { 'accept-encoding': 'gzip' });
+      }),
+      bursts('abuse: 50 truck reports at once', 20, 50, (i, round) => send(others, base, 'POST', '/api/trucks', { cookie: coordinatorCookie }, truckBody(1000 + round * 50 + i))),
+      bursts('abuse: 300 distinct uncached tiles z9–z20', 10, 300, () => {
+        const [lon, lat] = pick(points);
+        const z = 9 + (tileSeen.n++ % 12);
+        const [x, y] = tileOf(lon, lat, z);
+        return send(others, base, 'GET', `/tiles/zones/${z}/${x}/${y}.mvt`, { 'accept-encoding': 'gzip' });
+      }),
+    ]);
+    const elapsedS = (Date.now() - startedAt) / 1000;
+    // The metrics of the measured window (the service writes one line a second).
+    await new Promise((r) => setTimeout(r, 1500));
+    const metrics = fs
+      .readFileSync(metricsFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { t: number; loopDelayMaxMs: number; rssBytes: number; pools: { heavy: { refused: number; completed: Record<string, number> }; routing: { refused: number; completed: Record<string, number> } } })
+      .filter((m) => m.t >= startedAt && m.t <= startedAt + elapsedS * 1000 + 1000);
+    const loopMax = Math.max(...metrics.map((m) => m.loopDelayMaxMs));
+    const peakRss = Math.max(...metrics.map((m) => m.rssBytes));
+    const last = metrics[metrics.length - 1];
+
+    let fiveHundreds = 0;
+    let busy = 0;
+    for (const [name, s] of stats) {
+      const total = Object.values(s.statuses).reduce((a, b) => a + b, 0);
+      const bad = Object.entries(s.statuses).filter(([code]) => Number(code) >= 500 && Number(code) !== 503).reduce((a, [, n]) => a + n, 0);
+      const refused = s.statuses['503'] ?? 0;
+      fiveHundreds += bad;
+      busy += refused;
+      const sorted = [...s.latencies].sort((a, b) => a - b);
+      const p50 = quantile(sorted, 0.5);
+      const p99 = quantile(sorted, 0.99);
+      const isLookup = name.includes('am I in a zone');
+      rows.push({
+        case: `mixed load, ${durationS} s — ${name}`,
+        project:
+          `${fmt(total / elapsedS, 'req/s')} (p50 ${fmt(p50, 'ms')}, p99 ${fmt(p99, 'ms')}); statuses ${Object.entries(s.statuses).map(([c, n]) => `${c}×${n}`).join(', ')}` +
+          `${s.errors ? `; ${s.errors} connection errors` : ''}`,
+        reference: '—',
+        ratio: '—',
+        goal: isLookup ? 'p99 < 50 ms under the mix' : 'no 5xx but deliberate 503',
+        ...(isLookup
+          ? below(p99, 50, 'ms')
+          : { met: bad === 0 && s.errors === 0, margin: bad === 0 && s.errors === 0 ? `met: no 5xx${refused ? ` (${refused} deliberate 503 server_busy)` : ''}` : `not met: ${bad} 5xx, ${s.errors} connection errors` }),
+        why: isLookup
+          ? 'Every class shares the service\'s one event loop and the two cores with PostgreSQL, the worker threads and the load generator (this process); a lookup waits its turn behind the other answers being written.'
+          : 'See the statuses: a 5xx other than 503 server_busy is a fault, a connection error a request the service never answered.',
+      });
+    }
+    rows.push({
+      case: `mixed load, ${durationS} s — the event loop's longest delay (monitorEventLoopDelay in the service)`,
+      project: `${fmt(loopMax, 'ms')}`,
+      reference: '—',
+      ratio: '—',
+      goal: '< 100 ms',
+      ...below(loopMax, 100, 'ms'),
+      why: 'What still runs on the event loop: reading rows from the database driver (the record of a past day, a page of trucks), applying a publication to the projection, writing each answer, and garbage collection of the main thread.',
+    });
+    rows.push({
+      case: `mixed load, ${durationS} s — the service's peak memory (RSS, worker threads included)`,
+      project: `${fmt(peakRss / 2 ** 20, 'MiB')}`,
+      reference: '—',
+      ratio: '—',
+      goal: '< 4,096 MiB (bounded: caches and queues have limits)',
+      ...below(peakRss / 2 ** 20, 4096, 'MiB'),
+      why: 'The road graph (about 250 MB for a million edges) lives in the routing worker; caches of maps, pages and tiles are bounded by count and bytes.',
+    });
+    rows.push({
+      case: `mixed load, ${durationS} s — 5xx other than deliberate 503`,
+      project: `${fiveHundreds} (and ${busy} deliberate 503 server_busy)`,
+      reference: '—',
+      ratio: '—',
+      goal: 'zero',
+      met: fiveHundreds === 0,
+      margin: fiveHundreds === 0 ? 'met' : `not met: ${fiveHundreds}`,
+      why: 'A 5xx other than 503 is a fault of the service.',
+    });
+    if (last) {
+      notes.push({
+        case: 'mixed load',
+        text: `worker pools at the end: heavy ${JSON.stringify(last.pools.heavy.completed)} (refused ${last.pools.heavy.refused}), routing ${JSON.stringify(last.pools.routing.completed)} (refused ${last.pools.routing.refused}); ${metrics.length} one-second samples of the event loop.`,
+      });
+    }
+  } finally {
+    await service.stop();
+  }
+  return { rows, notes };
+}

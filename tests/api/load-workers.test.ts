@@ -1,0 +1,177 @@
+/**
+ * The service stays responsive under load (issue 13): heavy work runs on worker threads with a
+ * bounded queue, identical concurrent requests share one build, a full queue answers 503
+ * `server_busy` with Retry-After at once, and the public reads answered before Express carry the
+ * same security headers as every other answer. Counters are the pools' own (a build counted, not
+ * a duration measured); real HTTP on both backends.
+ */
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../helpers/backends';
+import { Client, loginAs, startTestServer, type TestServer } from '../helpers/server';
+import { fakeClock, realClock, travelTo } from '../helpers/clock';
+import { Task } from '../../server/src/workers';
+
+const square = (lon: number, lat: number, d: number) => ({
+  type: 'Polygon',
+  coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]],
+});
+const PUBLISHED_ON = '2022-11-10';
+const LATER = '2022-11-20';
+/** Past days after the publication: each is a map of its own, built once. */
+const PAST_DAYS = Array.from({ length: 9 }, (_, i) => `2022-11-1${i + 1}`);
+
+/** Helmet's headers: the fast paths must send every one of them as the rest of the API does. */
+const SECURITY_HEADERS = [
+  'content-security-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster', 'referrer-policy',
+  'strict-transport-security', 'x-content-type-options', 'x-dns-prefetch-control', 'x-download-options', 'x-frame-options',
+  'x-permitted-cross-domain-policies', 'x-xss-protection',
+];
+
+const completed = (server: TestServer, pool: 'heavy' | 'routing', task: string) => server.ctx.workers.stats()[pool].completed[task] ?? 0;
+
+/** Keeps the only heavy worker thread busy for about a second: what follows must wait in its queue. */
+const occupyHeavyThread = (server: TestServer) => server.ctx.workers.heavy.run(Task.gzip, { bytes: crypto.randomBytes(24_000_000), level: 9 });
+
+describe.each(backends())('load and abuse on %s', (backend) => {
+  let server: TestServer;
+  let anon: Client;
+  let zoneId: string;
+  beforeAll(async () => {
+    fakeClock();
+    travelTo(PUBLISHED_ON);
+    server = await startTestServer(backend, { WORKER_THREADS: '1', WORK_QUEUE_MAX: '50', LOGIN_RATE_LIMIT_PER_15MIN: '1000' });
+    anon = new Client(server.url);
+    const designer = await loginAs(server.url, 'designer1');
+    const z = await designer.post('/api/zones', { type: 'Feature', geometry: square(115.98, 36.45, 0.01), properties: { kind: 'sealed', name: '负载测试小区' } });
+    expect(z.status, z.text).toBe(201);
+    zoneId = z.body.id;
+    const b = await designer.post('/api/bulletins', { zoneIds: [zoneId], title: '关于划定风险区域的通告' });
+    expect(b.status, b.text).toBe(201);
+    travelTo(LATER);
+  });
+  afterAll(async () => {
+    await server?.close();
+    realClock();
+  });
+
+  it('builds a past day’s map once for 100 identical concurrent requests, and serves it immutable', async () => {
+    const before = completed(server, 'heavy', Task.renderDay);
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, () => fetch(`${server.url}/api/public/zones?asOf=${PUBLISHED_ON}`, { headers: { 'accept-encoding': 'gzip' } })),
+    );
+    const bodies = await Promise.all(answers.map((r) => r.text()));
+    expect(answers.map((r) => r.status)).toEqual(Array(100).fill(200));
+    expect(new Set(bodies).size).toBe(1);
+    expect(JSON.parse(bodies[0]).features.map((f: any) => f.id)).toEqual([zoneId]);
+    expect(answers[0].headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(completed(server, 'heavy', Task.renderDay) - before).toBe(1);
+    // Kept: asked again, it is not built again.
+    expect((await anon.get(`/api/public/zones?asOf=${PUBLISHED_ON}`)).status).toBe(200);
+    expect(completed(server, 'heavy', Task.renderDay) - before).toBe(1);
+  });
+
+  it('answers /api/config while past-day builds wait for the worker thread', async () => {
+    const busy = occupyHeavyThread(server);
+    const order: string[] = [];
+    const builds = PAST_DAYS.slice(0, 4).map((day) =>
+      anon.get(`/api/public/zones?asOf=${day}`).then((r) => {
+        order.push(`build ${r.status}`);
+        return r;
+      }),
+    );
+    const config = await anon.get('/api/config');
+    order.push('config');
+    expect(config.status).toBe(200);
+    await busy;
+    const answers = await Promise.all(builds);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    // The cheap request did not wait behind the builds.
+    expect(order[0]).toBe('config');
+  });
+
+  it('compresses OGC pages and tiles on a worker thread', async () => {
+    const gzipsBefore = completed(server, 'heavy', Task.gzip);
+    const r = await fetch(`${server.url}/ogc/collections/zones/items?limit=5&f=json`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-encoding')).toBe('gzip');
+    expect(((await r.json()) as any).features.map((f: any) => f.id)).toEqual([zoneId]);
+    expect(completed(server, 'heavy', Task.gzip) - gzipsBefore).toBe(1);
+
+    // The tile under the zone at z14: cut by PostGIS and gzipped, or cut and gzipped in one task.
+    const [x, y] = [Math.floor(((115.985 + 180) / 360) * 2 ** 14), Math.floor(((1 - Math.asinh(Math.tan((36.455 * Math.PI) / 180)) / Math.PI) / 2) * 2 ** 14)];
+    const tasksBefore = completed(server, 'heavy', Task.gzip) + completed(server, 'heavy', Task.cutTile);
+    const tile = await fetch(`${server.url}/tiles/zones/14/${x}/${y}.mvt`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(tile.status).toBe(200);
+    expect(tile.headers.get('content-encoding')).toBe('gzip');
+    expect(Buffer.from(await tile.arrayBuffer()).length).toBeGreaterThan(0);
+    expect(completed(server, 'heavy', Task.gzip) + completed(server, 'heavy', Task.cutTile) - tasksBefore).toBe(1);
+  });
+
+  it('searches the routes of a truck report without a checkpoint in the routing worker', async () => {
+    const coordinator = await loginAs(server.url, 'coord1');
+    const before = completed(server, 'routing', 'plan');
+    const r = await coordinator.post('/api/trucks', {
+      plate: '鲁P·54321', driverName: '赵师傅', driverPhone: '13800000001', originCity: '济南',
+      destination: { type: 'Point', coordinates: [115.99, 36.47] }, expectedArrival: '2022-11-21T08:00:00+08:00', checkpointId: null,
+    });
+    expect(r.status, r.text).toBe(201);
+    expect(r.body.truck.checkpointChosenByService).toBe(true);
+    expect(r.body.truck.route.geometry.coordinates.length).toBeGreaterThan(1);
+    // One task searched from every checkpoint.
+    expect(completed(server, 'routing', 'plan') - before).toBe(1);
+  });
+
+  it('sends the same security headers on the fast paths as on the rest of the API', async () => {
+    const slow = await anon.get(`/api/public/zones?asOf=${PUBLISHED_ON}`);
+    const fast = [await anon.get('/api/public/zones'), await anon.get('/api/public/lookup?lon=115.985&lat=36.455'), await anon.get('/ogc/collections/zones/items?limit=2')];
+    for (const name of SECURITY_HEADERS) {
+      expect(slow.headers.get(name), name).not.toBeNull();
+      for (const answer of fast) expect(answer.headers.get(name), name).toBe(slow.headers.get(name));
+    }
+    const lookup = fast[1];
+    expect(lookup.status).toBe(200);
+    expect(lookup.body.zones.map((z: any) => z.id)).toEqual([zoneId]);
+    // Express would have added an ETag to this JSON answer: this one never went through it.
+    expect(lookup.headers.get('etag')).toBeNull();
+    // Bad input still gets the API's error, with its code.
+    const bad = await anon.get('/api/public/lookup?lon=abc&lat=36.4');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('coordinate_malformed');
+  });
+});
+
+describe.each(backends())('a full work queue on %s', (backend) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    fakeClock();
+    travelTo(LATER);
+    server = await startTestServer(backend, { WORKER_THREADS: '1', WORK_QUEUE_MAX: '1' });
+  });
+  afterAll(async () => {
+    await server?.close();
+    realClock();
+  });
+
+  it('answers 503 server_busy with Retry-After at once beyond the queue, and nothing breaks', async () => {
+    const busy = occupyHeavyThread(server);
+    const answers = await Promise.all(PAST_DAYS.map((day) => fetch(`${server.url}/api/public/zones?asOf=${day}`)));
+    const refused = answers.filter((r) => r.status === 503);
+    expect(answers.every((r) => r.status === 200 || r.status === 503)).toBe(true);
+    expect(refused.length).toBeGreaterThanOrEqual(PAST_DAYS.length - 2);
+    for (const r of refused) {
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await r.json()) as any).error.code).toBe('server_busy');
+    }
+    expect(server.ctx.workers.stats().heavy.refused).toBeGreaterThanOrEqual(refused.length);
+    await busy;
+    // A refusal is not kept: every day is built once the thread is free again.
+    for (const day of PAST_DAYS) {
+      const again = await fetch(`${server.url}/api/public/zones?asOf=${day}`, { headers: { 'accept-encoding': 'gzip' } });
+      expect(again.status, day).toBe(200);
+      // fetch has undone the gzip already.
+      expect(((await again.json()) as any).asOf).toBe(day);
+    }
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+  });
+});
