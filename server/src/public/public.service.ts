@@ -51,10 +51,14 @@ export function publicService(db: Database, deps: {
   let referenceLoadedAt = 0;
   let closed = false;
   const catchUp = () =>
-    projection.catchUp().catch((err) => {
-      // The next notice or poll tries again; a database that is away is reported by /api/health.
-      if (!closed) console.error('[public] could not read the record of publications:', err instanceof Error ? err.message : err);
-    });
+    projection
+      .catchUp()
+      // The new version is rendered (and its compression started) before anyone asks for it.
+      .then(() => void projection.snapshot(todayInShanghai()))
+      .catch((err) => {
+        // The next notice or poll tries again; a database that is away is reported by /api/health.
+        if (!closed) console.error('[public] could not read the record of publications:', err instanceof Error ? err.message : err);
+      });
   const listening = Promise.all([
     db.listen(PUBLISHED, () => void catchUp()),
     db.listen(REFERENCE_CHANGED, () => {
@@ -193,6 +197,7 @@ export function publicService(db: Database, deps: {
     async refresh(): Promise<void> {
       await listening;
       await projection.catchUp();
+      projection.snapshot(todayInShanghai());
     },
 
     /**
