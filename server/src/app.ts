@@ -103,7 +103,7 @@ export function createApp(ctx: AppContext) {
   app.use(expiryRoutes({ expiry: s.expiry }));
   app.use(auditRoutes({ audit: s.audit }));
   app.use(ogcRoutes(ctx));
-  app.use(tilesRoutes(ctx));
+  app.use(tilesRoutes({ tiles: s.tiles, zonesInForce: () => s.public.zones(), publicUrl: ctx.config.publicUrl, serviceArea: ctx.config.serviceArea }));
   app.use(alertsRoutes({ alerts: s.alerts }));
   app.use(webhooksRoutes({ webhooks: s.webhooks, startDelivery: ctx.startWebhookDelivery }));
   app.use(trucksRoutes({ trucks: s.trucks, limits: ctx.limits }));

@@ -16,6 +16,7 @@ import { trucksService } from './trucks/trucks.service';
 import { checkpointsRepo } from './checkpoints/checkpoints.repo';
 import { PUBLISHED, publicationsService, type Published } from './publications/publications.service';
 import { auditService } from './audit/audit.service';
+import { tilesService } from './tiles/tiles.service';
 import { dashboardService } from './dashboard/dashboard.service';
 import { healthService } from './health/health.service';
 import { regionsService } from './regions/regions.service';
@@ -75,6 +76,7 @@ export function createContext(config: Config, db: Database) {
     // Links from the configured public address (PUBLIC_URL, else http://localhost:PORT), never from
     // the request's Host header: anyone can send any Host, and an alert once fetched is kept for good.
     alerts: alertsService(db.knex, { baseUrl: config.publicUrl }),
+    tiles: tilesService({ db, zones: () => publicMap.zones(), workers: workers.heavy }),
     webhooks: webhooksService({ repo: webhooksRepo(db.knex), config: webhookSettings, limits, publicUrl: config.publicUrl }),
   };
   /** Starts this process's webhook delivery loop, once per database (WEBHOOK_DELIVERIES=false: never). */

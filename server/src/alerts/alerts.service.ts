@@ -49,6 +49,7 @@ export function alertsService(knex: Knex, opts: AlertsOptions) {
       if (planner.upTo >= through) return;
       planner.advance(await repo.recordRows(planner.upTo, through), through);
     });
+    // The caller awaits `run` and gets its error; the queue of folds only must not stay rejected.
     folding = run.catch(() => undefined);
     return run;
   };

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { AppContext } from '../context';
-import { parseTileCoordinates, tilesService, zonesTileJson } from './tiles.service';
+import type { PublicSnapshot } from '../public/public.service';
+import { parseTileCoordinates, zonesTileJson, type TilesService } from './tiles.service';
 
 /** MIME type of Mapbox Vector Tiles (IANA). */
 const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -15,11 +15,17 @@ const REVALIDATE = 'public, max-age=0, must-revalidate';
  * publication. GET /tiles/zones/{z}/{x}/{y}.mvt[?v=N]: the zones in force as vector tiles (layer
  * `zones`); cached for good when `v` is the publication the tile shows.
  */
-export function tilesRoutes(ctx: AppContext): Router {
+export function tilesRoutes(deps: {
+  tiles: TilesService;
+  /** Today's public map: the TileJSON names its last publication. */
+  zonesInForce: () => Promise<PublicSnapshot>;
+  publicUrl: string;
+  serviceArea: [number, number, number, number];
+}): Router {
   const r = Router();
-  const svc = tilesService({ db: ctx.db, zones: () => ctx.services.public.zones(), workers: ctx.workers.heavy });
+  const svc = deps.tiles;
   r.get('/tiles/zones.json', async (req, res) => {
-    const { publication } = await ctx.services.public.zones();
+    const { publication } = await deps.zonesInForce();
     const etag = `"tilejson-${publication}"`;
     res.set('ETag', etag);
     res.set('Cache-Control', REVALIDATE);
@@ -28,7 +34,7 @@ export function tilesRoutes(ctx: AppContext): Router {
       return;
     }
     // Links from PUBLIC_URL only: Host and X-Forwarded-* are the client's to set.
-    res.json(zonesTileJson(publication, { publicUrl: ctx.config.publicUrl, serviceArea: ctx.config.serviceArea }));
+    res.json(zonesTileJson(publication, { publicUrl: deps.publicUrl, serviceArea: deps.serviceArea }));
   });
   r.get('/tiles/zones/:z/:x/:y.mvt', async (req, res) => {
     const coords = parseTileCoordinates(req.params.z, req.params.x, req.params.y);

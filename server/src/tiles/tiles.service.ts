@@ -185,6 +185,7 @@ export function tilesService(deps: TilesDeps) {
         .then((tile) => {
           if (current === entry) remember(entry, key, tile);
         })
+        // Every requester awaits `pending` itself and gets its error; this chain only keeps the cache.
         .catch(() => undefined)
         .finally(() => entry.building.delete(key));
     }

@@ -203,7 +203,8 @@ export function webhooksService(deps: WebhooksDeps) {
             if (statusCode < 200 || statusCode > 299) error = `answered ${statusCode}`;
           } catch (err) {
             // Stopping: the delivery is given back untried, not counted as a failed attempt.
-            if (signal.aborted) return void (await repo.release(d.id).catch(() => undefined));
+            // If the release fails too, the claim's lease runs out and another pass retries it; said, not lost.
+            if (signal.aborted) return void (await repo.release(d.id).catch((e) => console.error(`[webhooks] delivery ${d.id} not released:`, e)));
             error = err instanceof Error ? err.message.slice(0, 500) : String(err);
           }
           await repo.recordAttempt(d.id, {
