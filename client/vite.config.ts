@@ -21,6 +21,18 @@ export default defineConfig({
     emptyOutDir: true,
     // maplibre-gl alone is about 1 MB minified; it is one cacheable chunk shared by every page.
     chunkSizeWarningLimit: 1600,
+    rolldownOptions: {
+      output: {
+        // Named chunks that change rarely: a new release of the app's own code leaves them cached.
+        // MapLibre is loaded only once the public page's search and answer are on screen.
+        advancedChunks: {
+          groups: [
+            { name: 'maplibre', test: /node_modules[\\/]maplibre-gl/ },
+            { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|vue-i18n|@intlify)[\\/]/ },
+          ],
+        },
+      },
+    },
   },
   server: {
     // The client imports the vocabularies it shares with the server from ../contract.

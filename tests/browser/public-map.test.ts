@@ -120,30 +120,29 @@ describe('public risk map in Chromium', requires(Boolean(chromiumPath), chromium
     await page.context().close();
   });
 
-  it('answers "am I in a zone?" for a click inside the sealed zone with both zones\' measures, hospitals to call and the hotline', async () => {
+  it('answers "am I in a zone?" for a tap on the sealed zone with every zone there, hospitals to call and the county\'s hotlines', async () => {
     const { page, errors } = await openPublicMap(browser, server.url);
     await page.getByTestId('zone-list-item').filter({ hasText: SEALED.name }).click();
     await waitForRenderedFeature(page, LayerId.zoneFill, 'id', zones.sealedId);
     await waitForMapIdle(page);
 
-    await page.getByTestId('tab-lookup').click();
     const inside = await screenPoint(page, SEALED_CENTRE);
     await page.mouse.click(inside.x, inside.y);
-    const result = page.getByTestId('lookup-result');
-    await result.waitFor();
-
     const answered = page.getByTestId('lookup-zone');
-    await expect(answered.count()).resolves.toBe(2);
-    const zoneTexts = await answered.allInnerTexts();
-    expect(zoneTexts.find((text) => text.includes(SEALED.name))).toContain(SEALED_MEASURES);
-    expect(zoneTexts.find((text) => text.includes(CONTROLLED.name))).toContain(CONTROLLED_MEASURES);
+    await expect.poll(() => answered.count()).toBe(2);
+    // Innermost first: the sealed zone, then the controlled zone around it, each with its measures.
+    expect(await answered.nth(0).innerText()).toContain(SEALED.name);
+    expect(await answered.nth(0).innerText()).toContain(SEALED_MEASURES);
+    expect(await answered.nth(1).innerText()).toContain(CONTROLLED.name);
+    expect(await answered.nth(1).innerText()).toContain(CONTROLLED_MEASURES);
+    // The zone and the place are in the URL, so the view can be shared.
+    const url = new URL(page.url());
+    expect(url.searchParams.get('zone')).toBe(zones.sealedId);
+    const [lon, lat] = url.searchParams.get('place')!.split(',');
 
-    // The panel shows what the service answers for the clicked place: its hospitals and hotline.
-    const lon = await page.getByTestId('lookup-lon').inputValue();
-    const lat = await page.getByTestId('lookup-lat').inputValue();
+    // The card shows what the service answers for that place: its hospitals and the hotline table.
     const answer = (await new Client(server.url).get(`/api/public/lookup?lon=${lon}&lat=${lat}`)).body;
-    expect(answer.zones.map((zone: { id: string }) => zone.id).sort()).toEqual([zones.controlledId, zones.sealedId].sort());
-    expect(answer.hospitals.length).toBeGreaterThan(0);
+    expect(answer.zones.map((zone: { id: string }) => zone.id)).toEqual([zones.sealedId, zones.controlledId]);
     const hospitals = page.getByTestId('lookup-hospital');
     await expect(hospitals.count()).resolves.toBe(answer.hospitals.length);
     for (const [index, hospital] of answer.hospitals.entries()) {
@@ -151,30 +150,37 @@ describe('public risk map in Chromium', requires(Boolean(chromiumPath), chromium
       await expect(item.innerText()).resolves.toContain(hospital.name);
       if (hospital.phone) await expect(item.locator('a[href^="tel:"]').first().getAttribute('href')).resolves.toBe(dialOf(hospital.phone));
     }
-    const hotline = page.getByTestId('lookup-hotline');
-    await expect(hotline.innerText()).resolves.toContain(answer.hotline.county);
-    await expect(hotline.locator('a[href^="tel:"]').first().getAttribute('href')).resolves.toBe(dialOf(answer.hotline.phones[0]));
+    const rows = page.getByTestId('hotline-row');
+    await expect(rows.count()).resolves.toBe(answer.hotlines.rows.length);
+    await expect(rows.first().locator('a[href^="tel:"]').first().getAttribute('href')).resolves.toBe(dialOf(answer.hotlines.rows[0].phones[0]));
     await saveScreenshot(page, 'public-lookup-click');
 
     expect(errors).toEqual([]);
     await page.context().close();
   });
 
-  it('answers "am I in a zone?" for typed coordinates and marks the place on the map', async () => {
+  it('answers typed coordinates, latitude first too, marks the place on the map, and answers a place outside the city with that alone', async () => {
     const { page, errors } = await openPublicMap(browser, server.url);
-    await page.getByTestId('tab-lookup').click();
-    await page.getByTestId('lookup-lon').click();
-    await page.keyboard.type(String(SEALED_CENTRE[0]));
-    await page.getByTestId('lookup-lat').click();
-    await page.keyboard.type(String(SEALED_CENTRE[1]));
+    const search = page.getByTestId('public-search');
+    await search.click();
+    await page.keyboard.type(`${SEALED_CENTRE[1]}, ${SEALED_CENTRE[0]}`);
+    const first = page.getByTestId('search-result').first();
+    await expect.poll(() => first.innerText()).toContain('WGS84');
     await page.keyboard.press('Enter');
 
-    await page.getByTestId('lookup-result').waitFor();
-    await expect(page.getByTestId('lookup-zone').filter({ hasText: SEALED.name }).innerText()).resolves.toContain(SEALED_MEASURES);
+    await expect.poll(() => page.getByTestId('lookup-zone').first().innerText()).toContain(SEALED.name);
     // The map flies to the typed place and draws a marker there.
     await expect.poll(async () => (await renderedFeatures(page, LayerId.pickedPoint)).length, { timeout: 20_000 }).toBe(1);
     await waitForMapIdle(page);
     await saveScreenshot(page, 'public-lookup-typed');
+
+    // Beijing: outside the service area, said once, and the old answer is gone.
+    await search.fill('116.4, 39.9');
+    await expect.poll(() => first.innerText()).toContain('116.4');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('lookup-outside').count()).toBe(1);
+    expect(await page.getByTestId('lookup-no-zone').count()).toBe(0);
+    expect(await page.getByTestId('lookup-zone').count()).toBe(0);
 
     expect(errors).toEqual([]);
     await page.context().close();

@@ -11,6 +11,7 @@ import type {
   LookupResult,
   PublicZoneCollection,
   RegionCollection,
+  SearchResponse,
   ServiceConfig,
 } from './types';
 
@@ -52,9 +53,27 @@ export function lookupPoint(
   signal?: AbortSignal,
 ): Promise<LookupResult> {
   return request('/api/public/lookup', {
-    query: { lon, lat, crs: crs === 'gcj02' ? 'gcj02' : undefined },
+    query: { lon, lat, crs: crs === 'wgs84' ? undefined : crs },
     signal,
   });
+}
+
+/**
+ * GET /api/public/lookup for a place the public page keeps in its URL: a WGS84 point (with the
+ * township the resident chose, if any), a township alone, or a county.
+ */
+export function lookupPlace(query: Record<string, string | number | undefined>, signal?: AbortSignal): Promise<LookupResult> {
+  return request('/api/public/lookup', { query, signal });
+}
+
+/** GET /api/public/search: zones, townships, counties, hospitals, checkpoints and typed coordinates. */
+export function searchPlaces(q: string, signal?: AbortSignal): Promise<SearchResponse> {
+  return request('/api/public/search', { query: { q }, signal });
+}
+
+/** GET /api/public/publications/1: the record's first publication (where the map's history starts). */
+export function getFirstPublication(signal?: AbortSignal): Promise<Bulletin> {
+  return request('/api/public/publications/1', { signal });
 }
 
 /** GET /api/public/bulletins: the latest published bulletins first. */

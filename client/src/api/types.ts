@@ -78,6 +78,10 @@ export type LookupZone = Out<typeof S.LookupZone>;
 export type LookupHospital = Out<typeof S.LookupHospital>;
 export type Hotline = Out<typeof S.Hotline>;
 export type LookupResult = Out<typeof S.LookupResult>;
+export type NearbyZone = Out<typeof S.NearbyZone>;
+export type HotlineTable = Out<typeof S.HotlineTable>;
+export type SearchResult = Out<typeof S.SearchResult>;
+export type SearchResponse = Out<typeof S.SearchResponse>;
 
 // Bulletins and the record of publications
 export type BulletinSummary = Out<typeof S.PublicationSummary>;

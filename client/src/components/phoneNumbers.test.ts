@@ -17,6 +17,10 @@ describe('splitPhones', () => {
     expect(splitPhones('0635-8322019、0635-8327010').map((phone) => phone.display)).toEqual(['0635-8322019', '0635-8327010']);
   });
 
+  it('mends the seed\'s doubled hyphen for dialling and keeps the seed\'s text beside it', () => {
+    expect(splitPhones('0635--7321046')).toEqual([{ display: '0635-7321046', dial: '06357321046', asPublished: '0635--7321046' }]);
+  });
+
   it('gives nothing for an empty field', () => {
     expect(splitPhones(null)).toEqual([]);
   });

@@ -3,9 +3,12 @@
  * the second sharing the first's area code). Splits them into dialable numbers for tel: links.
  */
 export interface PhoneNumber {
+  /** The number as dialled, written the usual way (a doubled hyphen of the seed mended). */
   display: string;
   /** The tel: URI target: digits and a leading + only. */
   dial: string;
+  /** The seed's text, when it differs from `display` (the seed once types "0635--7321046"). */
+  asPublished?: string;
 }
 
 /** Splits a phone field into its numbers, completing local numbers with the first's area code. */
@@ -17,8 +20,9 @@ export function splitPhones(field: string | null | undefined): PhoneNumber[] {
     .filter(Boolean);
   const areaCode = parts[0]?.match(/^(0\d{2,3})-/)?.[1] ?? null;
   return parts.map((part) => {
-    const display = areaCode && /^\d{7,8}$/.test(part) ? `${areaCode}-${part}` : part;
-    return { display, dial: display.replace(/[^\d+]/g, '') };
+    const mended = part.replace(/-{2,}/g, '-');
+    const display = areaCode && /^\d{7,8}$/.test(mended) ? `${areaCode}-${mended}` : mended;
+    return { display, dial: display.replace(/[^\d+]/g, ''), ...(mended !== part ? { asPublished: part } : {}) };
   });
 }
 

@@ -68,6 +68,8 @@ export function useFormatters() {
 
   const caseFree = (expiry: Pick<ZoneExpiry, 'caseFreeDays' | 'lastCaseOn'>) => {
     if (expiry.caseFreeDays === null || expiry.caseFreeDays === undefined) return '';
+    // "0 consecutive days" reads as a count that has not started: say when it does.
+    if (expiry.caseFreeDays === 0) return t('zone.caseFreeNone');
     return t('zone.caseFreeDays', { days: expiry.caseFreeDays });
   };
 

@@ -125,8 +125,11 @@ export function baseLayers(): LayerSpecification[] {
   ];
 }
 
-/** The base style: background, counties (fill, outline, names) and roads by class. */
-export function buildBaseStyle(): StyleSpecification {
+/**
+ * The base style: background, counties (fill, outline, names) and roads by class. `attribution`
+ * is the boundaries' credit in the page's language. @defaultValue '行政区划：聊城市'
+ */
+export function buildBaseStyle(attribution = '行政区划：聊城市'): StyleSpecification {
   return {
     version: 8,
     name: 'liaocheng-offline',
@@ -134,7 +137,7 @@ export function buildBaseStyle(): StyleSpecification {
       [SourceId.regions]: {
         type: 'geojson',
         data: absoluteApiUrl('/api/regions'),
-        attribution: '行政区划 / boundaries: 聊城市',
+        attribution,
       },
       [SourceId.regionLabels]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       [SourceId.roads]: {

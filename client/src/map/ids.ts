@@ -9,6 +9,8 @@ export const SourceId = {
   onlineBase: 'online-base',
   zones: 'zones',
   zoneLabels: 'zone-labels',
+  /** One point per zone, clustered: zones stay visible when they are a few pixels wide. */
+  zoneMarkers: 'zone-markers',
   facilities: 'facilities',
   checkpoints: 'checkpoints',
   route: 'route',
@@ -32,6 +34,9 @@ export const LayerId = {
   zoneOutline: 'zone-outline',
   zoneOutlineDraft: 'zone-outline-draft',
   zoneLabel: 'zone-label',
+  zoneCluster: 'zone-cluster',
+  zoneClusterCount: 'zone-cluster-count',
+  zoneMarker: 'zone-marker',
   routeCasing: 'route-casing',
   routeLine: 'route-line',
   caseCircle: 'case-circle',
@@ -60,8 +65,14 @@ export const OVERLAY_ORDER: readonly LayerId[] = [
   LayerId.facilityApproximate,
   LayerId.facilityCircle,
   LayerId.checkpointCircle,
+  // Zone markers above facility rings: a ring must never hide a zone.
+  LayerId.zoneMarker,
+  LayerId.zoneCluster,
+  LayerId.zoneClusterCount,
   LayerId.facilityLabel,
   LayerId.checkpointLabel,
+  // The base style's county names are lifted above every overlay: no ring or zone covers them.
+  LayerId.regionLabel,
   LayerId.pickedPoint,
 ];
 

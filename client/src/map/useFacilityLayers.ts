@@ -23,10 +23,16 @@ const hovered: ExpressionSpecification = ['boolean', ['feature-state', 'hover'],
 function radius(extra = 0): ExpressionSpecification {
   return [
     'interpolate', ['linear'], ['zoom'],
-    8, ['case', selected, 8 + extra, hovered, 6 + extra, 4.5 + extra],
+    10, ['case', selected, 8 + extra, hovered, 6 + extra, 4.5 + extra],
     14, ['case', selected, 12 + extra, hovered, 10 + extra, 8 + extra],
   ];
 }
+
+/**
+ * Facilities appear from this zoom on: at the city-wide view their rings would cover the zones
+ * and the county names; the hospitals are listed beside the map and in every answer anyway.
+ */
+export const FACILITY_MIN_ZOOM = 10;
 
 /** Draws facilities and keeps the selected one (by id) in feature-state. */
 export function useFacilityLayers(
@@ -42,6 +48,7 @@ export function useFacilityLayers(
       id: LayerId.facilityCircle,
       type: 'circle',
       source: SourceId.facilities,
+      minzoom: FACILITY_MIN_ZOOM,
       filter: ['!', ['boolean', ['get', 'approximate'], false]],
       paint: {
         'circle-color': kindColor,
@@ -54,6 +61,7 @@ export function useFacilityLayers(
       id: LayerId.facilityApproximate,
       type: 'circle',
       source: SourceId.facilities,
+      minzoom: FACILITY_MIN_ZOOM,
       filter: ['boolean', ['get', 'approximate'], false],
       paint: {
         'circle-color': '#ffffff',

@@ -2,12 +2,12 @@
  * Zones on the map: fill by kind (sealed red, controlled orange, precaution yellow), a darker
  * outline, a dashed outline for drafts and unpublished edits, and names at street zoom.
  */
-import type { ExpressionSpecification, SourceSpecification, VectorTileSource } from 'maplibre-gl';
+import type { ExpressionSpecification, GeoJSONSource, SourceSpecification, VectorTileSource } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
 import { watch, type Ref } from 'vue';
 import type { ZoneGeometry, ZoneKind } from '../api/types';
 import { ZONE_FILL, ZONE_OUTLINE, ZONE_RANK } from './colors';
-import { labelPoint } from './geometry';
+import { geometryBounds, labelPoint } from './geometry';
 import { LABEL_FONT, LayerId, SourceId } from './ids';
 import type { MapHandle } from './useMap';
 
@@ -74,6 +74,50 @@ function labelPoints(zones: MappableZones | null): FeatureCollection {
 }
 
 /**
+ * One marker per zone at its label point, with its extent (for the camera) as four numbers:
+ * cluster properties and feature properties hold numbers well, arrays not at all.
+ */
+function markerPoints(zones: MappableZones | null): FeatureCollection {
+  const features: FeatureCollection['features'] = [];
+  for (const zone of zones?.features ?? []) {
+    const point = labelPoint(zone.geometry);
+    const bounds = geometryBounds(zone.geometry);
+    if (!point || !bounds) continue;
+    features.push({
+      type: 'Feature',
+      properties: {
+        id: zone.properties.id,
+        name: zone.properties.name,
+        kind: zone.properties.kind,
+        west: bounds[0][0],
+        south: bounds[0][1],
+        east: bounds[1][0],
+        north: bounds[1][1],
+      },
+      geometry: { type: 'Point', coordinates: point },
+    });
+  }
+  return { type: 'FeatureCollection', features };
+}
+
+/**
+ * Below this zoom a zone is drawn as a marker too (clustered with counts); from it on its shape
+ * is large enough to see: a compound of 200 m is about 10 px at zoom 13 on a phone.
+ */
+export const ZONE_MARKER_MAX_ZOOM = 13;
+
+const countOf = (kind: ZoneKind): ExpressionSpecification => ['+', ['case', ['==', ['get', 'kind'], kind], 1, 0]];
+/** A cluster takes the colour of the strictest kind it holds. */
+const clusterColor: ExpressionSpecification = [
+  'case',
+  ['>', ['get', 'sealed'], 0],
+  ZONE_FILL.sealed,
+  ['>', ['get', 'controlled'], 0],
+  ZONE_FILL.controlled,
+  ZONE_FILL.precaution,
+];
+
+/**
  * The TileJSON of the zones tiles. Its tile URLs name the publication they show (`?v=N`), so
  * loading it again after a publication is what makes the map fetch the new tiles, and tiles of one
  * publication come from the browser's cache for good.
@@ -96,6 +140,8 @@ export function useZoneLayers(
   selectedId: Ref<string | null>,
   /** Whether `zones` are today's zones in force, which the tile endpoint also serves. */
   inForceToday: () => boolean = () => false,
+  /** Also draw each zone as a clustered marker below ZONE_MARKER_MAX_ZOOM (the public map). @defaultValue false */
+  withMarkers = false,
 ): void {
   const data = () => (zones.value ? withEditFlags(zones.value) : EMPTY);
   const useTiles = () => inForceToday() && (zones.value?.features.length ?? 0) > TILED_ZONES_THRESHOLD;
@@ -145,6 +191,7 @@ export function useZoneLayers(
         'line-dasharray': [3, 2],
       },
     });
+    if (withMarkers) installMarkers();
     handle.ensureLayer({
       id: LayerId.zoneLabel,
       type: 'symbol',
@@ -161,8 +208,77 @@ export function useZoneLayers(
       paint: { 'text-color': '#1f2328', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
     });
   };
+  const installMarkers = () => {
+    handle.ensureSource(SourceId.zoneMarkers, {
+      type: 'geojson',
+      data: markerPoints(zones.value),
+      promoteId: 'id',
+      cluster: true,
+      clusterRadius: 36,
+      clusterMaxZoom: ZONE_MARKER_MAX_ZOOM - 1,
+      clusterProperties: { sealed: countOf('sealed'), controlled: countOf('controlled'), precaution: countOf('precaution') },
+    });
+    handle.ensureLayer({
+      id: LayerId.zoneMarker,
+      type: 'circle',
+      source: SourceId.zoneMarkers,
+      maxzoom: ZONE_MARKER_MAX_ZOOM,
+      filter: ['!', ['has', 'point_count']],
+      paint: {
+        'circle-color': byKind(ZONE_FILL, '#888888'),
+        'circle-radius': 7,
+        'circle-stroke-color': byKind(ZONE_OUTLINE, '#555555'),
+        'circle-stroke-width': 2,
+      },
+    });
+    handle.ensureLayer({
+      id: LayerId.zoneCluster,
+      type: 'circle',
+      source: SourceId.zoneMarkers,
+      maxzoom: ZONE_MARKER_MAX_ZOOM,
+      filter: ['has', 'point_count'],
+      paint: {
+        'circle-color': clusterColor,
+        'circle-radius': ['interpolate', ['linear'], ['get', 'point_count'], 2, 12, 50, 20],
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 2,
+      },
+    });
+    handle.ensureLayer({
+      id: LayerId.zoneClusterCount,
+      type: 'symbol',
+      source: SourceId.zoneMarkers,
+      maxzoom: ZONE_MARKER_MAX_ZOOM,
+      filter: ['has', 'point_count'],
+      layout: { 'text-field': ['to-string', ['get', 'point_count']], 'text-font': LABEL_FONT, 'text-size': 12, 'text-allow-overlap': true },
+      paint: { 'text-color': '#1f2328', 'text-halo-color': '#ffffff', 'text-halo-width': 1 },
+    });
+  };
   handle.onStyleLoad(install);
   handle.trackHover(LayerId.zoneFill, SourceId.zones);
+  if (withMarkers) {
+    // A cluster opens onto the extent of the zones it holds, not onto a fixed zoom.
+    handle.onCreated((map) => {
+      map.on('click', LayerId.zoneCluster, (event) => {
+        const cluster = event.features?.[0];
+        const source = map.getSource(SourceId.zoneMarkers) as GeoJSONSource | undefined;
+        const clusterId = cluster?.properties?.cluster_id;
+        if (!source || typeof clusterId !== 'number') return;
+        void source.getClusterLeaves(clusterId, Infinity, 0).then((leaves) => {
+          const props = leaves.map((leaf) => leaf.properties ?? {});
+          if (!props.length) return;
+          const west = Math.min(...props.map((p) => Number(p.west)));
+          const south = Math.min(...props.map((p) => Number(p.south)));
+          const east = Math.max(...props.map((p) => Number(p.east)));
+          const north = Math.max(...props.map((p) => Number(p.north)));
+          const reduceMotion = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+          map.fitBounds([[west, south], [east, north]], { padding: 48, maxZoom: 16, duration: reduceMotion ? 0 : 600 });
+        });
+      });
+      map.on('mouseenter', LayerId.zoneCluster, () => (map.getCanvas().style.cursor = 'pointer'));
+      map.on('mouseleave', LayerId.zoneCluster, () => (map.getCanvas().style.cursor = ''));
+    });
+  }
 
   watch(zones, () => {
     const wantTiles = useTiles();
@@ -179,6 +295,7 @@ export function useZoneLayers(
       if (source?.type === 'vector') (source as VectorTileSource).setUrl(`${window.location.origin}${ZONES_TILEJSON_PATH}`);
     }
     handle.setSourceData(SourceId.zoneLabels, labelPoints(zones.value));
+    if (withMarkers) handle.setSourceData(SourceId.zoneMarkers, markerPoints(zones.value));
   });
   watch(selectedId, (id) => handle.select(SourceId.zones, id), { immediate: true });
 }

@@ -1,10 +1,8 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import { SearchQuery } from '../../../contract/schemas/public';
 import type { AppContext } from '../context';
 import { parseInput } from '../http';
 import { searchService } from './search.service';
-
-const SearchQuery = z.object({ q: z.string().max(50) }).strict();
 
 /** The public search box: zones, counties, townships, hospitals, checkpoints and typed coordinates. */
 export function searchRoutes(ctx: AppContext): Router {
