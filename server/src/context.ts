@@ -17,6 +17,7 @@ import { checkpointsRepo } from './checkpoints/checkpoints.repo';
 import { PUBLISHED, publicationsService, type Published } from './publications/publications.service';
 import { auditService } from './audit/audit.service';
 import { tilesService } from './tiles/tiles.service';
+import { ogcService } from './ogc/ogc.service';
 import { dashboardService } from './dashboard/dashboard.service';
 import { healthService } from './health/health.service';
 import { regionsService } from './regions/regions.service';
@@ -77,6 +78,14 @@ export function createContext(config: Config, db: Database) {
     // the request's Host header: anyone can send any Host, and an alert once fetched is kept for good.
     alerts: alertsService(db.knex, { baseUrl: config.publicUrl }),
     tiles: tilesService({ db, zones: () => publicMap.zones(), workers: workers.heavy }),
+    ogc: ogcService({
+      reader: db.reader,
+      zones: () => publicMap.zones(),
+      zonesOn: (day) => publicMap.zones(day),
+      serviceArea: config.serviceArea,
+      publicUrl: config.publicUrl,
+      workers: workers.heavy,
+    }),
     webhooks: webhooksService({ repo: webhooksRepo(db.knex), config: webhookSettings, limits, publicUrl: config.publicUrl }),
   };
   /** Starts this process's webhook delivery loop, once per database (WEBHOOK_DELIVERIES=false: never). */

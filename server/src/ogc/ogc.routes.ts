@@ -7,7 +7,7 @@ import { AppError } from '../errors';
 import type { FastHandler } from '../http';
 import { parseBbox } from '../geo/geojson';
 import { ALLOWED, bboxToLonLat, checkParams, parseCrs, parseDatetime, parseFilter, parseProperties, parseSortby } from './ogc.params';
-import { DEFAULT_LIMIT, OgcErrorCode, QUERYABLES, RETURNABLES, SCHEMA_JSON, SORTABLES, ogcService, type CollectionId, type ItemsPage, type ItemsQuery, type OgcService } from './ogc.service';
+import { DEFAULT_LIMIT, OgcErrorCode, QUERYABLES, RETURNABLES, SCHEMA_JSON, SORTABLES, type CollectionId, type ItemsPage, type ItemsQuery, type OgcService } from './ogc.service';
 
 // A query parameter the OpenAPI document does not name is refused with 400 (OGC 17-069r4
 // /req/core/query-param-unknown), and so is one given twice (the 'simple' query parser makes it an array).
@@ -69,23 +69,8 @@ async function sendPage(req: Request, res: Response, page: ItemsPage, crs: strin
   res.status(answer.status).end(answer.body ?? undefined);
 }
 
-/** One OGC service per application context: the Express routes and the fast path share its page cache. */
-const services = new WeakMap<AppContext, OgcService>();
-function serviceOf(ctx: AppContext): OgcService {
-  let svc = services.get(ctx);
-  if (!svc) {
-    svc = ogcService({
-      reader: ctx.db.reader,
-      zones: () => ctx.services.public.zones(),
-      zonesOn: (day) => ctx.services.public.zones(day),
-      serviceArea: ctx.config.serviceArea,
-      publicUrl: ctx.config.publicUrl,
-      workers: ctx.workers.heavy,
-    });
-    services.set(ctx, svc);
-  }
-  return svc;
-}
+/** The OGC service, built once in context.ts: the Express routes and the fast path share its page cache. */
+const serviceOf = (ctx: AppContext): OgcService => ctx.services.ogc;
 
 /**
  * The zones' items pages answered before Express (see `withFastPaths`), with the same headers as
