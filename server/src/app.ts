@@ -98,7 +98,7 @@ export function createApp(ctx: AppContext) {
   app.use(zonesRoutes({ zones: ctx.services.zones, limits: ctx.limits }));
   app.use(casesRoutes({ cases: s.cases, limits: ctx.limits, maxPageSize: ctx.config.limits.maxFeaturesPerPage }));
   app.use(bulletinsRoutes({ bulletins: ctx.services.bulletins }));
-  app.use(publicRoutes(ctx));
+  app.use(publicRoutes({ public: s.public }));
   app.use(searchRoutes(ctx));
   app.use(expiryRoutes({ expiry: s.expiry }));
   app.use(auditRoutes({ audit: s.audit }));

@@ -1,36 +1,17 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../context';
 import { parseInput, type FastHandler } from '../http';
 import { parseLonLat } from '../geo/geojson';
-import { zDate } from '../zones/zones.schemas';
+import { LookupQuery, PublicZonesQuery as ZonesQuery } from '../../../contract/schemas';
+import type { PublicService } from './public.service';
 import { todayInShanghai } from '../shared/dates';
 import { AppError, ErrorCode } from '../errors';
 import { townshipByCode } from '../search/townships';
 
-const ZonesQuery = z
-  .object({
-    asOf: zDate.optional(),
-    /** `published` (default): the map as the public was shown it; `corrected`: that day as now known. */
-    view: z.enum(['published', 'corrected']).default('published'),
-  })
-  .strict();
-const LookupQuery = z
-  .object({
-    lon: z.string().max(40).optional(),
-    lat: z.string().max(40).optional(),
-    crs: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
-    /** A township the resident chose in the search (its 9-digit code): marks its hotline row. */
-    township: z.string().regex(/^\d{9}$/).optional(),
-    /** Without a point: the answer for a county (the zones in force in it). */
-    county: z.string().regex(/^\d{6}$/).optional(),
-  })
-  .strict();
-
 /** The public risk map: zones in force (with ETag/304), and "am I in a zone?". */
-export function publicRoutes(ctx: AppContext): Router {
+export function publicRoutes(deps: { public: PublicService }): Router {
   const r = Router();
-  const svc = ctx.services.public;
+  const svc = deps.public;
   r.get('/api/public/zones', async (req, res) => {
     const q = parseInput(ZonesQuery, req.query);
     const today = todayInShanghai();

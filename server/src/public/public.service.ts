@@ -311,6 +311,7 @@ export function publicService(db: Database, deps: {
     },
   };
 }
+export type PublicService = ReturnType<typeof publicService>;
 
 const round = (v: number) => Math.round(v * 1e7) / 1e7;
 
