@@ -146,6 +146,7 @@ export class RecordProjection {
     );
     this.cache = { key, snapshot };
     // A new version is asked for the moment it exists: its compression starts now, on zlib's threads.
+    // The promise is kept: a request that asks for the gzip gets a failure itself, so none is lost here.
     snapshot.gzip().catch(() => undefined);
     return snapshot;
   }
