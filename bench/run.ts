@@ -23,6 +23,7 @@ import { expiryCase } from './cases/expiry';
 import { publishCase } from './cases/publish';
 import { embeddedCase } from './cases/embedded';
 import { mixedCase } from './cases/mixed';
+import { lighthouseCase } from './cases/lighthouse';
 
 const options = parseOptions(process.argv.slice(2), process.env);
 
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
       ['publish', 'publishing a bulletin', () => publishCase(ctx())],
       ['embedded', 'embedded backend (PGlite)', () => embeddedCase(ctx())],
       ['mixed', 'mixed load (a bulletin night)', () => mixedCase(ctx())],
+      ['lighthouse', 'the public page on a phone (Lighthouse)', () => lighthouseCase(ctx())],
     ];
     for (const [name, title, run] of cases) {
       if (!options.only.has(name)) continue;

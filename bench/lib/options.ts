@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The case names, in the order they run. */
-export const CASE_NAMES = ['public-zones', 'ogc', 'tiles', 'lookup', 'routing', 'expiry', 'publish', 'embedded', 'mixed'] as const;
+export const CASE_NAMES = ['public-zones', 'ogc', 'tiles', 'lookup', 'routing', 'expiry', 'publish', 'embedded', 'mixed', 'lighthouse'] as const;
 export type CaseName = (typeof CASE_NAMES)[number];
 
 /** Counts of everything the bench generates, derived from --size. */
