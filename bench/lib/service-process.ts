@@ -5,8 +5,13 @@
  * With BENCH_METRICS_FILE set, it appends one JSON line a second to that file: the event loop's
  * longest delay in that second (perf_hooks.monitorEventLoopDelay, measured inside the server's
  * own thread), the process's resident memory, and the worker pools' counters.
+ *
+ * With BENCH_CPU_PROFILE set to a file, SIGUSR2 starts a CPU profile of the main thread
+ * (node:inspector, as `node --cpu-prof` would record it, but of the load only, not the start) and
+ * SIGTERM writes it there before closing.
  */
 import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../../server/src/config';
 import { startServer } from '../../server/src/server';
@@ -29,7 +34,21 @@ if (metricsFile) {
   }, 1000);
   timer.unref();
 }
+const profileFile = process.env.BENCH_CPU_PROFILE;
+let profiling: inspector.Session | null = null;
+if (profileFile) {
+  process.on('SIGUSR2', () => {
+    const session = new inspector.Session();
+    session.connect();
+    profiling = session;
+    void session.post('Profiler.enable').then(() => session.post('Profiler.start'));
+  });
+}
 process.stdout.write(`${JSON.stringify({ url: server.url, pid: process.pid })}\n`);
-process.on('SIGTERM', () => {
+process.on('SIGTERM', async () => {
+  if (profiling && profileFile) {
+    const { profile } = await profiling.post('Profiler.stop');
+    fs.writeFileSync(profileFile, JSON.stringify(profile));
+  }
   server.close().finally(() => process.exit(0));
 });

@@ -168,8 +168,11 @@ interface ZoneView {
   byId: number[];
   /** rank[i] is the position of snapshot feature i in id order. */
   rank: Int32Array;
-  /** Each feature serialized once. */
-  serialized: string[];
+  /**
+   * Each feature serialized once, when a page first needs it: serializing the whole map (megabytes)
+   * at once for every new snapshot would hold the event loop for a long time at each publication.
+   */
+  serialized: (string | undefined)[];
   indexOfId: Map<string, number>;
   pages: Map<string, CachedPage>;
   pageBytes: number;
@@ -253,7 +256,7 @@ export function ogcService(deps: OgcDeps) {
     view = {
       byId,
       rank,
-      serialized: snap.features.map((f) => JSON.stringify(f)),
+      serialized: new Array(ids.length),
       indexOfId: new Map(ids.map((id, i) => [id, i])),
       pages: new Map(),
       pageBytes: 0,
@@ -370,7 +373,7 @@ export function ogcService(deps: OgcDeps) {
       if (q.filter) matches = matches.filter((i) => evaluate(q.filter!, featureAt(i)) === true);
       if (q.sortby.length) matches = sortFeatures(matches, featureAt, q.sortby);
       const pageOf = matches.slice(q.offset, q.offset + q.limit);
-      const features = plainQuery(q) ? pageOf.map((i) => view.serialized[i]) : pageOf.map((i) => featureJson(featureAt(i), q));
+      const features = plainQuery(q) ? pageOf.map((i) => (view.serialized[i] ??= JSON.stringify(snap.features[i]))) : pageOf.map((i) => featureJson(featureAt(i), q));
       // timeStamp is when this page was built: the page is served from cache only while the
       // snapshot it was built from is still the current map, so its content is unchanged since.
       const json = itemsDocument(features, matches.length, pagingLinks('zones', q, features.length, matches.length));
