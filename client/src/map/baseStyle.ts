@@ -48,8 +48,13 @@ export function absoluteApiUrl(path: string): string {
   return new URL(path, window.location.origin).href;
 }
 
-/** The layers of the offline base map, bottom first. */
-export function baseLayers(): LayerSpecification[] {
+/** The county names in the page's language (the data have `name` and `nameEn`). */
+export function regionLabelField(locale: string): ExpressionSpecification {
+  return locale === 'en' ? ['coalesce', ['get', 'nameEn'], ['get', 'name']] : ['get', 'name'];
+}
+
+/** The layers of the offline base map, bottom first; county names in `locale`. @defaultValue 'zh' */
+export function baseLayers(locale = 'zh'): LayerSpecification[] {
   return [
     { id: LayerId.background, type: 'background', paint: { 'background-color': '#eef1ec' } },
     {
@@ -114,8 +119,8 @@ export function baseLayers(): LayerSpecification[] {
       // One point per county (its seat): labels on the polygons would repeat in every tile.
       source: SourceId.regionLabels,
       layout: {
-        // County names are Chinese: the public map speaks Chinese first.
-        'text-field': ['get', 'name'],
+        // One language at a time: the county names follow the page's.
+        'text-field': regionLabelField(locale),
         'text-font': LABEL_FONT,
         'text-size': ['interpolate', ['linear'], ['zoom'], 7, 12, 12, 16],
         'text-padding': 4,
@@ -129,7 +134,7 @@ export function baseLayers(): LayerSpecification[] {
  * The base style: background, counties (fill, outline, names) and roads by class. `attribution`
  * is the boundaries' credit in the page's language. @defaultValue '行政区划：聊城市'
  */
-export function buildBaseStyle(attribution = '行政区划：聊城市'): StyleSpecification {
+export function buildBaseStyle(attribution = '行政区划：聊城市', locale = 'zh'): StyleSpecification {
   return {
     version: 8,
     name: 'liaocheng-offline',
@@ -148,6 +153,6 @@ export function buildBaseStyle(attribution = '行政区划：聊城市'): StyleS
         buffer: 32,
       },
     },
-    layers: baseLayers(),
+    layers: baseLayers(locale),
   };
 }
