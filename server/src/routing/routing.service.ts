@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Knex } from 'knex';
 import type { RouteResult } from './engine';
 import { NoRouteError, RouteBudgetError } from './errors';
-import { routeCrossesZones, type AvoidedZone, type ZoneRef } from './zone-index';
+import { ZonePolygon, zoneRef, type AvoidedZone, type ZoneRef } from './zone-index';
 import { routingRepo } from './routing.repo';
 import type { LonLat } from './geometry';
 import type { RouteBody, TruckLimits } from '../../../contract/schemas';
@@ -58,6 +58,7 @@ export function routingService(knex: Knex, deps: {
 
   // One list per published snapshot: the truck list checks every route against the same zones.
   const zonesBySnapshot = new WeakMap<PublicSnapshot, AvoidedZone[]>();
+  const polygonsBySnapshot = new WeakMap<PublicSnapshot, (ZonePolygon | undefined)[]>();
   const zonesOf = (snap: PublicSnapshot): AvoidedZone[] => {
     let zones = zonesBySnapshot.get(snap);
     if (!zones) {
@@ -176,7 +177,27 @@ export function routingService(knex: Knex, deps: {
     /** The avoided zones in force that a planned route now crosses. */
     async zonesCrossed(coordinates: LonLat[], avoid: readonly string[] = ['sealed', 'controlled']): Promise<ZoneRef[]> {
       const snap = await deps.zonesInForce();
-      return routeCrossesZones(coordinates, zonesOf(snap).filter((z) => avoid.includes(z.kind)));
+      if (!coordinates.length || !snap.index) return [];
+      // The truck list asks this for every truck: only the zones whose box meets the route's box
+      // (the snapshot's index) get the exact test, with each zone's polygon prepared once per map.
+      let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+      const flat = new Float64Array(coordinates.length * 2);
+      coordinates.forEach(([x, y], k) => {
+        flat[k * 2] = x;
+        flat[k * 2 + 1] = y;
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
+      });
+      const zones = zonesOf(snap);
+      let polygons = polygonsBySnapshot.get(snap);
+      if (!polygons) polygonsBySnapshot.set(snap, (polygons = new Array(zones.length)));
+      return snap.index
+        .search(minX, minY, maxX, maxY)
+        .sort((a, b) => a - b)
+        .filter((i) => avoid.includes(zones[i].kind) && (polygons[i] ??= new ZonePolygon(zones[i].geometry)).intersectsPolyline(flat, 0, coordinates.length))
+        .map((i) => zoneRef(zones[i]));
     },
 
     /** The zones in force that routes go around (today's public map, with its index). */
