@@ -81,13 +81,15 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = new Worker(ENTRY, { workerData: { module: this.options.module }, name: this.options.name });
-    // The pool must not keep a process alive that has nothing else to do (a CLI, a test's end).
+    // An idle thread must not keep a process alive that has nothing else to do (a CLI, a test's
+    // end); a thread with a task does, so a script awaiting the task gets its answer.
     worker.unref();
     const slot: Slot = { worker, job: null };
     worker.on('message', (reply: TaskReply) => {
       const job = slot.job;
       if (!job || job.id !== reply.id) return;
       slot.job = null;
+      worker.unref();
       this.completed[job.task] = (this.completed[job.task] ?? 0) + 1;
       if (reply.ok) job.resolve(reply.result);
       else job.reject(reviveError(reply.error));
@@ -139,6 +141,7 @@ export class WorkerPool {
       if (!job) return;
       const id = this.nextId++;
       slot.job = { ...job, id };
+      slot.worker.ref();
       try {
         slot.worker.postMessage({ id, task: job.task, payload: job.payload } satisfies TaskMessage, job.transfer);
       } catch (err) {
