@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import * as S from '../../contract/schemas';
+import { ERRORS } from '../../contract/errors';
 import { createApp } from '../../server/src/app';
 import { addDays, todayInShanghai } from '../../server/src/shared/dates';
 import { backends } from '../helpers/backends';
@@ -162,6 +163,23 @@ describe.each(backends())('response schemas against the running service on %s', 
       const r = await client.get(path);
       expectParses(schema, r, `GET ${path}`);
       if (r.status === 200) read.add(pattern);
+    }
+  });
+
+  it('describes refusals: one error body whose code is in the contract\'s table, with its status', async () => {
+    const refusals: [what: string, answer: Promise<Answer>][] = [
+      ['a property the schema refuses', designer.post('/api/zones', zone(square(116.3, 36.9, 0.003), { kind: 'nowhere', name: 'x' }))],
+      ['a ring that is not closed', designer.post('/api/zones', zone({ type: 'Polygon', coordinates: [[[116.3, 36.9], [116.31, 36.9], [116.31, 36.91], [116.3, 36.91]]] }, { kind: 'sealed', name: 'x' }))],
+      ['an unknown zone', designer.get('/api/zones/00000000-0000-4000-8000-000000000000')],
+      ['no session', anon.get('/api/zones')],
+      ['a role that may not', anon.post('/api/admin/expiry/run')],
+    ];
+    for (const [what, answer] of refusals) {
+      const r = await answer;
+      const parsed = S.ErrorBody.safeParse(r.body);
+      expect(parsed.success, `${what}: ${r.text.slice(0, 200)}`).toBe(true);
+      const code = r.body.error.code as keyof typeof ERRORS;
+      expect(ERRORS[code], `${what}: ${code}`).toBe(r.status);
     }
   });
 
