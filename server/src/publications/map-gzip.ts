@@ -45,61 +45,78 @@ function deflateFlushed(bytes: Buffer, level: number): Promise<Buffer> {
   );
 }
 
+interface Chunk {
+  /** The chunk's bytes as they stand in the map (with the comma before each feature but the map's first). */
+  raw: Buffer;
+  /** Those bytes as raw DEFLATE ended by a sync flush. */
+  deflated: Promise<Buffer>;
+}
+
 /** Keeps the compressed chunks of one map (today's) from one version to the next. */
 export class ChunkedGzip {
-  private chunks = new Map<string, Promise<Buffer>>();
+  private chunks = new Map<string, Chunk>();
   private readonly boundaries = new Map<string, boolean>();
   /** Chunks compressed so far (kept ones are not counted again): what a publication cost. */
   compressedChunks = 0;
 
   constructor(private readonly level = 6) {}
 
-  /**
-   * The gzip of `prefix`, the parts joined by commas, and `suffix`; `raw` is those same bytes
-   * (used for the checksum and length the gzip trailer needs).
-   */
-  async gzip(prefix: Buffer, parts: MapPart[], suffix: Buffer, raw: Buffer): Promise<Buffer> {
-    const runs: { key: string; bytes: Buffer }[] = [];
-    let keys: string[] = [];
-    let pieces: Buffer[] = [];
+  /** The gzip of `prefix`, the parts joined by commas, and `suffix`. */
+  async gzip(prefix: Buffer, parts: MapPart[], suffix: Buffer): Promise<Buffer> {
+    const runs: { id: string; parts: MapPart[]; first: boolean }[] = [];
+    let current: MapPart[] = [];
     const close = () => {
-      if (!keys.length) return;
-      runs.push({ key: keys.join('|'), bytes: Buffer.concat(pieces) });
-      keys = [];
-      pieces = [];
+      if (!current.length) return;
+      const first = runs.length === 0;
+      // The comma before a feature belongs to its chunk, so the map's first chunk has none.
+      const id = crypto.createHash('sha1').update(`${first ? '^' : ''}${current.map((p) => p.key).join('|')}`).digest('base64url');
+      runs.push({ id, parts: current, first });
+      current = [];
     };
-    parts.forEach((part, i) => {
-      // The comma before a feature belongs to its chunk, so the first feature's chunk has none.
-      keys.push(i === 0 ? `^${part.key}` : part.key);
-      if (i > 0) pieces.push(COMMA);
-      pieces.push(part.bytes);
+    for (const part of parts) {
+      current.push(part);
       let ends = this.boundaries.get(part.key);
       if (ends === undefined) this.boundaries.set(part.key, (ends = endsChunk(part.key)));
       if (ends) close();
-    });
+    }
     close();
 
-    const used = new Map<string, Promise<Buffer>>();
+    const used = new Map<string, Chunk>();
     for (const run of runs) {
-      const id = crypto.createHash('sha1').update(run.key).digest('base64url');
-      let compressed = this.chunks.get(id);
-      if (!compressed) {
+      let chunk = this.chunks.get(run.id);
+      if (!chunk) {
+        const pieces: Buffer[] = [];
+        run.parts.forEach((part, i) => {
+          if (i > 0 || !run.first) pieces.push(COMMA);
+          pieces.push(part.bytes);
+        });
+        const raw = Buffer.concat(pieces);
         this.compressedChunks += 1;
-        compressed = deflateFlushed(run.bytes, this.level);
+        const deflated = deflateFlushed(raw, this.level);
+        const id = run.id;
         // A failed compression is not kept: the next version tries again.
-        compressed.catch(() => this.chunks.delete(id));
+        deflated.catch(() => this.chunks.delete(id));
+        chunk = { raw, deflated };
       }
-      used.set(id, compressed);
+      used.set(run.id, chunk);
     }
-    // The chunks of this version first (in use order), then some spares for versions in flight.
+    // The chunks of this version, then some spares for versions still being sent.
     const spare = [...this.chunks].filter(([id]) => !used.has(id)).slice(-SPARE_CHUNKS);
     this.chunks = new Map([...spare, ...used]);
     if (this.boundaries.size > 4 * (parts.length + SPARE_CHUNKS * CHUNK_SPREAD)) this.boundaries.clear();
 
-    const [head, tail, ...body] = await Promise.all([deflateFlushed(prefix, this.level), deflateFlushed(suffix, this.level), ...used.values()]);
+    // The trailer's CRC-32 and length run over the chunks' bytes: the map is never joined here.
+    let crc = zlib.crc32(prefix);
+    let length = prefix.length + suffix.length;
+    for (const chunk of used.values()) {
+      crc = zlib.crc32(chunk.raw, crc);
+      length += chunk.raw.length;
+    }
+    crc = zlib.crc32(suffix, crc);
+    const [head, tail, ...body] = await Promise.all([deflateFlushed(prefix, this.level), deflateFlushed(suffix, this.level), ...[...used.values()].map((c) => c.deflated)]);
     const trailer = Buffer.alloc(8);
-    trailer.writeUInt32LE(zlib.crc32(raw) >>> 0, 0);
-    trailer.writeUInt32LE(raw.length % 2 ** 32, 4);
+    trailer.writeUInt32LE(crc >>> 0, 0);
+    trailer.writeUInt32LE(length % 2 ** 32, 4);
     return Buffer.concat([GZIP_HEADER, head, ...body, tail, FINAL_BLOCK, trailer]);
   }
 }

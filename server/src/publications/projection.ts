@@ -210,7 +210,7 @@ function render(day: string, publication: number, parts: RenderPart[], gz?: Chun
     // repetitive coordinate digits.
     gzip: () =>
       (gzip ??= kept
-        ? gz!.gzip(Buffer.from(prefix), kept, Buffer.from(suffix), json())
+        ? gz!.gzip(Buffer.from(prefix), kept, Buffer.from(suffix))
         : new Promise<Buffer>((resolve, reject) =>
             zlib.gzip(json(), { level: json().length > 1_000_000 ? 1 : 6 }, (err, out) => (err ? reject(err) : resolve(out))),
           )),
