@@ -263,12 +263,10 @@ async function addHistories(trx: Knex.Transaction, entries: HistoryEntry[]): Pro
     snapshot: e.snapshot === undefined ? null : JSON.stringify(e.snapshot),
   }));
   // Rule transitions are recorded once: the partial unique index turns a repeat into a no-op.
-  const columns = Object.keys(rows[0]);
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const res = await trx.raw(
-    `INSERT INTO zone_history (${columns.map(() => '??').join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}
-     ON CONFLICT (zone_id, rule, effective_on) WHERE action = 'rule_transition' DO NOTHING RETURNING id`,
-    [...columns, ...rows.flatMap((r) => Object.values(r))],
-  );
-  return res.rows.length;
+  const inserted = await trx('zone_history')
+    .insert(rows)
+    .onConflict(trx.raw("(zone_id, rule, effective_on) WHERE action = 'rule_transition'"))
+    .ignore()
+    .returning('id');
+  return inserted.length;
 }
