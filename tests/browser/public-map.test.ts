@@ -185,6 +185,26 @@ describe('public risk map in Chromium', requires(Boolean(chromiumPath), chromium
     expect(errors).toEqual([]);
     await page.context().close();
   });
+  it('steps the date control by day with the keyboard, from the first publication, and keeps the day in the URL', async () => {
+    const { page, errors } = await openPublicMap(browser, server.url);
+    await page.getByTestId('tab-history').click();
+    const today = await page.getByTestId('as-of-date').inputValue();
+    // The zones were published today: the record starts today, and today is marked on the track.
+    await expect(page.locator('#as-of-publications option').count()).resolves.toBe(1);
+    await page.getByTestId('as-of-range').focus();
+    await page.keyboard.press('ArrowLeft');
+    const yesterday = new Date(Date.parse(`${today}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    await expect.poll(() => new URL(page.url()).searchParams.get('asOf')).toBe(yesterday);
+    await expect.poll(() => page.getByTestId('zone-count').innerText()).toBe('0');
+    // 下一次发布 brings back today's map, and the URL forgets the day.
+    await page.getByTestId('as-of-next-publication').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('asOf')).toBeNull();
+    await expect.poll(() => page.getByTestId('zone-count').innerText()).toBe('2');
+
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('loads the zones TileJSON in MapLibre and draws the published zones from its tiles', async () => {
     const { page, errors } = await openPublicMap(browser, server.url);
     await page.getByTestId('zone-list-item').nth(0).click();
