@@ -206,6 +206,12 @@ describe('coordinator workspace in Chromium', requires(Boolean(chromiumPath), ch
     });
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     expect(pdfPageCount(pdf)).toBe(1);
+    // The same sheet without the print rules' caps (the map as wide as the page, a line per road)
+    // runs onto a second page: the rules are what keep it on one.
+    await page.addStyleTag({
+      content: '@media print { .route-sheet__map { max-height: none !important; width: 100% !important; } .route-sheet__roads li { display: list-item !important; } }',
+    });
+    expect(pdfPageCount(await page.pdf({ format: 'A4', printBackground: true }))).toBeGreaterThan(1);
 
     expect(errors).toEqual([]);
     await context.close();
