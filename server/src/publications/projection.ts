@@ -55,6 +55,10 @@ export class RecordProjection {
   private readonly repo: ReturnType<typeof publicationsRepo>;
   /** Today's map compressed chunk by chunk, so a publication recompresses only what it changed. */
   private readonly gz = new ChunkedGzip();
+  /** Bumped when a zone enters, leaves, moves, is renamed or changes kind: what the layout depends on. */
+  private layoutVersion = 0;
+  /** The zones in force in map order, and their spatial index, as of `version`. */
+  private layout: { version: number; zones: ProjectedZone[]; index: Flatbush | null } | null = null;
 
   constructor(knex: Knex) {
     this.repo = publicationsRepo(knex);
@@ -111,6 +115,8 @@ export class RecordProjection {
   private set(row: PublicationZoneRow, geometryText: string): void {
     const old = this.zones.get(row.zone_id);
     const same = old?.geometryText === geometryText;
+    // The map's order and index hold while zones change only their dates (a case, a screening).
+    if (!old || !same || old.inForce !== row.in_force || old.state.kind !== row.state.kind || old.state.name !== row.state.name) this.layoutVersion += 1;
     const geometry = same ? old!.geometry : (JSON.parse(geometryText) as GeoJSON.MultiPolygon);
     this.zones.set(row.zone_id, {
       publication: row.publication,
@@ -127,22 +133,36 @@ export class RecordProjection {
   snapshot(day: string): PublicSnapshot {
     const key = `${this.applied}|${day}`;
     if (this.cache?.key === key) return this.cache.snapshot;
-    const inForce: ProjectedZone[] = [];
-    for (const z of this.zones.values()) {
-      if (!z.inForce) continue;
+    const render1 = (z: ProjectedZone) => {
       if (z.rendered?.day !== day) {
         const props = publicProperties(z, day);
         const json = featureJson(props, z.geometryText);
         z.rendered = { day, props, json, bytes: Buffer.from(json) };
       }
-      inForce.push(z);
+    };
+    if (this.layout?.version !== this.layoutVersion) {
+      const zones: ProjectedZone[] = [];
+      for (const z of this.zones.values()) {
+        if (!z.inForce) continue;
+        render1(z);
+        zones.push(z);
+      }
+      zones.sort((a, b) => compareForMap(a.rendered!.props, b.rendered!.props));
+      this.layout = { version: this.layoutVersion, zones, index: spatialIndex(zones.map((z) => z.bbox)) };
     }
-    inForce.sort((a, b) => compareForMap(a.rendered!.props, b.rendered!.props));
+    const { zones: inForce, index } = this.layout;
+    // Entries replace zones' objects: the layout's list is refreshed with the current ones.
+    for (let i = 0; i < inForce.length; i++) {
+      const current = this.zones.get(inForce[i].state.id)!;
+      inForce[i] = current;
+      render1(current);
+    }
     const snapshot = render(
       day,
       Math.max(this.applied, 0),
       inForce.map((z) => ({ props: z.rendered!.props, json: z.rendered!.json, bytes: z.rendered!.bytes, key: `${z.rendered!.props.id}@${z.publication}@${day}`, geometry: z.geometry, bbox: z.bbox })),
       this.gz,
+      index,
     );
     this.cache = { key, snapshot };
     // A new version is asked for the moment it exists: its compression starts now, on zlib's threads.
@@ -175,7 +195,16 @@ interface RenderPart {
   key?: string;
 }
 
-function render(day: string, publication: number, parts: RenderPart[], gz?: ChunkedGzip): PublicSnapshot {
+/** An index of the boxes, in their order (null when there are none). */
+function spatialIndex(boxes: number[][]): Flatbush | null {
+  if (!boxes.length) return null;
+  const index = new Flatbush(boxes.length);
+  for (const b of boxes) index.add(b[0], b[1], b[2], b[3]);
+  index.finish();
+  return index;
+}
+
+function render(day: string, publication: number, parts: RenderPart[], gz?: ChunkedGzip, prebuiltIndex?: Flatbush | null): PublicSnapshot {
   const prefix = `{"type":"FeatureCollection","asOf":${JSON.stringify(day)},"publication":${publication},"features":[`;
   const suffix = ']}';
   const kept = gz && parts.every((p) => p.bytes && p.key) ? (parts as (RenderPart & { bytes: Buffer; key: string })[]) : null;
@@ -194,12 +223,7 @@ function render(day: string, publication: number, parts: RenderPart[], gz?: Chun
     }
     return (bytes = Buffer.from(`${prefix}${parts.map((p) => p.json).join(',')}${suffix}`));
   };
-  let index: Flatbush | null = null;
-  if (parts.length) {
-    index = new Flatbush(parts.length);
-    for (const p of parts) index.add(p.bbox[0], p.bbox[1], p.bbox[2], p.bbox[3]);
-    index.finish();
-  }
+  const index = prebuiltIndex !== undefined ? prebuiltIndex : spatialIndex(parts.map((p) => p.bbox));
   let gzip: Promise<Buffer> | null = null;
   return {
     asOf: day,
