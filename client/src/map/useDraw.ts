@@ -96,10 +96,24 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
   /** Whether a polygon is being drawn with a vertex undo can remove / redo can put back. */
   const sketch = ref({ canUndo: false, canRedo: false });
 
-  function syncSketch(): void {
+  /** The polygon being drawn, when there is one with a vertex to take back / put back. */
+  function sketchNow(): { canUndo: boolean; canRedo: boolean } {
     const drawing = polygonMode !== null && polygonMode.state === 'drawing';
-    const next = { canUndo: drawing && polygonMode!.undoSize() > 0, canRedo: drawing && polygonMode!.redoSize() > 0 };
+    return { canUndo: drawing && polygonMode!.undoSize() > 0, canRedo: drawing && polygonMode!.redoSize() > 0 };
+  }
+
+  function syncSketch(): void {
+    const next = sketchNow();
     if (next.canUndo !== sketch.value.canUndo || next.canRedo !== sketch.value.canRedo) sketch.value = next;
+  }
+
+  /**
+   * terra-draw reports a change while it is still handling the click (before it records the
+   * vertex in its history, and before a finished polygon leaves the drawing state), so the
+   * toolbar is synced once the click has been handled.
+   */
+  function syncSketchSoon(): void {
+    queueMicrotask(syncSketch);
   }
 
   const validation = (feature: GeoJSONStoreFeatures, context: { updateType: string }) => {
@@ -176,11 +190,11 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
     instance.start();
     instance.on('finish', () => {
       record();
-      syncSketch();
+      syncSketchSoon();
     });
     instance.on('change', (_ids, type) => {
       // Each placed vertex is a change: the toolbar's Undo follows the polygon in progress.
-      syncSketch();
+      syncSketchSoon();
       // Deleting a shape (Delete key in select mode) finishes nothing, so record it here.
       if (type === 'delete' && !restoring) {
         const next = readShapes();
@@ -254,7 +268,8 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
 
   /** Removes the last placed vertex of the polygon being drawn, or else undoes the last edit. */
   function undo(): void {
-    if (sketch.value.canUndo && polygonMode) {
+    // The polygon's own state decides, not the toolbar's copy of it (a key can beat the sync).
+    if (sketchNow().canUndo && polygonMode) {
       polygonMode.undo();
       syncSketch();
       return;
@@ -268,7 +283,7 @@ export function useDraw(handleSource: () => MapHandle | null | undefined, option
 
   /** Puts back a vertex undone while drawing, or else redoes the last undone edit. */
   function redo(): void {
-    if (sketch.value.canRedo && polygonMode) {
+    if (sketchNow().canRedo && polygonMode) {
       polygonMode.redo();
       syncSketch();
       return;
