@@ -35,6 +35,7 @@ const PUBLIC_READS = new Set([
   'GET /api/bulletins/:id',
   'GET /api/public/zones',
   'GET /api/public/lookup',
+  'GET /api/public/search',
   'GET /ogc',
   'GET /ogc/api',
   'GET /ogc/conformance',
