@@ -61,6 +61,8 @@ describe.each(backends())('public search on %s', (backend) => {
     const results = await search('莘县');
     expect(results[0]).toMatchObject({ type: 'county', id: '371522' });
     expect(results.map((r) => r.name)).toContain('莘县人民医院');
+    // A county's own code before the townships whose codes begin with it.
+    expect((await search('371502'))[0]).toMatchObject({ type: 'county', id: '371502' });
   });
 
   it('finds a zone in force with a point inside it and its extent', async () => {

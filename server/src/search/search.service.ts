@@ -74,7 +74,7 @@ function inOrder(query: string, name: string, missing: number): boolean {
 }
 
 /**
- * How well `query` (normalised) names an entry, 0 for not at all. Exact name 100, code 95, name
+ * How well `query` (normalised) names an entry, 0 for not at all. Exact name or code 100, code prefix 95, name
  * prefix 80, inside the name 60, pinyin initials or full pinyin 50/45 (prefix) and 40/35
  * (inside), the query's characters in order with one left out or one wrong 25.
  */
@@ -86,7 +86,10 @@ export function matchScore(query: string, entry: Entry): number {
     else if (name.startsWith(query)) best = Math.max(best, 80);
     else if (name.includes(query)) best = Math.max(best, 60);
   }
-  if (/^\d{4,}$/.test(query) && entry.codes.some((code) => code.startsWith(query))) best = Math.max(best, 95);
+  if (/^\d{4,}$/.test(query)) {
+    if (entry.codes.includes(query)) best = Math.max(best, 100);
+    else if (entry.codes.some((code) => code.startsWith(query))) best = Math.max(best, 95);
+  }
   if (/^[a-z]+$/.test(query)) {
     if (entry.initials.startsWith(query)) best = Math.max(best, 50);
     else if (query.length >= 2 && entry.initials.includes(query)) best = Math.max(best, 40);
