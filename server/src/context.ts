@@ -103,6 +103,7 @@ export function createContext(config: Config, db: Database) {
     zonesInForce: () => services.public.zones(),
     checkpoints: checkpointsRepo(db.knex),
     worker: workers.routing,
+    roadsFrom: config.databaseUrl ? { databaseUrl: config.databaseUrl, statementTimeoutMs: config.limits.statementTimeoutMs } : null,
   });
   const trucks = trucksService(db.knex, { routing });
   const all = { ...services, routing, trucks };

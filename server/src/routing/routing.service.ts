@@ -48,6 +48,8 @@ export function routingService(knex: Knex, deps: {
   checkpoints: CheckpointsRepo;
   /** The routing worker (one thread): it holds the graph and runs the searches. */
   worker: WorkerPool;
+  /** On PostgreSQL the worker reads the roads itself (null on the embedded store, whose database is in this thread). */
+  roadsFrom?: { databaseUrl: string; statementTimeoutMs: number } | null;
 }) {
   const repo = routingRepo(knex);
   let loaded = false;
@@ -76,8 +78,8 @@ export function routingService(knex: Knex, deps: {
       roadsCheckedAt = now;
       const version = await repo.roadsVersion();
       if (!loaded || version !== engineRoads) {
-        const edges = await repo.roadEdges();
-        await deps.worker.run('setRoads', { edges, maxSettledNodes: deps.maxSettledNodes }, { urgent: true });
+        if (deps.roadsFrom) await deps.worker.run('loadRoads', { ...deps.roadsFrom, maxSettledNodes: deps.maxSettledNodes }, { urgent: true });
+        else await deps.worker.run('setRoads', { edges: await repo.roadEdges(), maxSettledNodes: deps.maxSettledNodes }, { urgent: true });
         loaded = true;
         engineRoads = version;
         engineZones = '';

@@ -15,6 +15,8 @@ import type { RoadEdge } from '../routing/graph';
 import type { LonLat } from '../routing/geometry';
 import type { AvoidedZone, ZoneKind } from '../routing/zone-index';
 import { NoRouteError, RouteBudgetError } from '../routing/errors';
+import { routingRepo } from '../routing/routing.repo';
+import { openDatabase } from '../db/database';
 
 let engine: RoutingEngine | null = null;
 
@@ -46,6 +48,19 @@ export const handlers = {
     if (engine) engine.setRoads(edges);
     else engine = new RoutingEngine(edges, [], { maxSettledNodes });
     return { edges: engine.graph.edgeCount };
+  },
+
+  /**
+   * Reads the road network itself and builds the graph (PostgreSQL only: the embedded PGlite lives
+   * in the main thread): a million edges are then neither parsed nor copied on the event loop.
+   */
+  async loadRoads({ databaseUrl, statementTimeoutMs, maxSettledNodes }: { databaseUrl: string; statementTimeoutMs: number; maxSettledNodes: number }) {
+    const db = await openDatabase({ databaseUrl, dataDir: '', poolMax: 1, statementTimeoutMs });
+    try {
+      return handlers.setRoads({ edges: await routingRepo(db.knex).roadEdges(), maxSettledNodes });
+    } finally {
+      await db.close();
+    }
   },
 
   /** Makes `zones` the zones in force (only changed zones are recomputed). */
