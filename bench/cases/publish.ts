@@ -97,8 +97,8 @@ export async function publishCase(ctx: BenchContext): Promise<CaseResult> {
     if (yesterday.status !== 200) throw new Error(`GET /api/public/zones?asOf=: ${yesterday.status}`);
     const login = await post(`${a.url}/api/auth/login`, BENCH_DESIGNER);
     if (login.status !== 200) throw new Error(`login: ${login.status} ${JSON.stringify(login.json)}`);
-    // A service that has been running has published before: one small bulletin first, untimed, so
-    // that the timed one does not pay for code run the first time (the bulletin text, the record).
+    // A service that has been running has published before: one small bulletin and one case in its
+    // zone first, untimed, so that the timed ones do not pay for code run the first time.
     const [warmZone] = generateBenchZones(1, todayInShanghai(), 4040, '基准测试预热样本区');
     const warm = await post(`${a.url}/api/zones`, {
       type: 'Feature',
@@ -107,12 +107,18 @@ export async function publishCase(ctx: BenchContext): Promise<CaseResult> {
     }, login.cookie);
     const warmed = await post(`${a.url}/api/bulletins`, { zoneIds: [warm.json.id], title: '预热通告（基准测试样本 synthetic）' }, login.cookie);
     if (warmed.status !== 201) throw new Error(`the warm-up bulletin: ${warmed.status} ${JSON.stringify(warmed.json)}`);
+    const [warmLon, warmLat] = ringCentre(warmZone.ring);
+    const warmCase = await post(`${a.url}/api/cases`, { location: { type: 'Point', coordinates: [warmLon, warmLat] }, reportedOn: todayInShanghai(), note: 'synthetic benchmark case (warm-up)' }, login.cookie);
+    if (warmCase.status !== 201) throw new Error(`the warm-up case: ${warmCase.status} ${JSON.stringify(warmCase.json)}`);
+    // … and answered lookups (the first loads the counties, hospitals and hotlines it answers with).
+    await Promise.all([a, b].map((s) => fetch(`${s.url}/api/public/lookup?lon=${warmLon}&lat=${warmLat}`).then((r) => r.text())));
+    const warmNumber = Math.max(Number(warmed.json.number), ...((warmCase.json.publications ?? []) as { number: number }[]).map((p) => p.number));
     for (const [i, s] of [a, b].entries()) {
       // Both processes serve the warm-up's map before the timed bulletin starts.
       for (;;) {
         const res = await rawGet(`${s.url}/api/public/zones`, { 'accept-encoding': 'gzip' });
         etags[i] = String(res.headers.etag);
-        if (etags[i].startsWith(`"r${warmed.json.number}-`)) break;
+        if (etags[i].startsWith(`"r${warmNumber}-`)) break;
         await new Promise((r) => setTimeout(r, 20));
       }
     }
@@ -157,14 +163,25 @@ export async function publishCase(ctx: BenchContext): Promise<CaseResult> {
     });
 
     // One case inside a published zone: how long until both processes show the zone's new dates.
-    const target = zones[0];
-    const [lon, lat] = ringCentre(target.ring);
+    // The zone must not show a case of today already (the warm-up case may lie in one of these
+    // zones): its lastCaseOn turning to today is what is timed.
     const today = todayInShanghai();
+    let targetIndex = -1;
+    for (const [i, zone] of zones.entries()) {
+      const [x, y] = ringCentre(zone.ring);
+      const before = (await (await fetch(`${a.url}/api/public/lookup?lon=${x}&lat=${y}`)).json()) as { zones?: { id: string; lastCaseOn: string | null }[] };
+      if (before.zones?.some((z) => z.id === ids[i]) && before.zones.every((z) => z.lastCaseOn !== today)) {
+        targetIndex = i;
+        break;
+      }
+    }
+    if (targetIndex < 0) throw new Error('every zone of the bulletin shows a case of today already');
+    const [lon, lat] = ringCentre(zones[targetIndex].ring);
     const t1 = performance.now();
     const recorded = post(`${a.url}/api/cases`, { location: { type: 'Point', coordinates: [lon, lat] }, reportedOn: today, note: 'synthetic benchmark case' }, login.cookie).then((r) => ({ ...r, ms: performance.now() - t1 }));
     const [caseA, caseB, caseResponse] = await Promise.all([
-      showsCaseAt(a, ids[0], lon, lat, today, t1),
-      showsCaseAt(b, ids[0], lon, lat, today, t1),
+      showsCaseAt(a, ids[targetIndex], lon, lat, today, t1),
+      showsCaseAt(b, ids[targetIndex], lon, lat, today, t1),
       recorded,
     ]);
     if (caseResponse.status !== 201) throw new Error(`POST /api/cases: ${caseResponse.status} ${JSON.stringify(caseResponse.json)}`);
