@@ -10,6 +10,8 @@ import { expiryService } from './expiry/expiry.service';
 import { zonesService } from './zones/zones.service';
 import { casesService } from './cases/cases.service';
 import { bulletinsService } from './bulletins/bulletins.service';
+import { searchService } from './search/search.service';
+import type { OgcRouteDeps } from './ogc/ogc.routes';
 import { publicService } from './public/public.service';
 import { routingService } from './routing/routing.service';
 import { trucksService } from './trucks/trucks.service';
@@ -87,6 +89,7 @@ export function createContext(config: Config, db: Database) {
       workers: workers.heavy,
     }),
     webhooks: webhooksService({ repo: webhooksRepo(db.knex), config: webhookSettings, limits, publicUrl: config.publicUrl }),
+    search: searchService(db, { zones: () => publicMap.zones() }),
   };
   /** Starts this process's webhook delivery loop, once per database (WEBHOOK_DELIVERIES=false: never). */
   const startWebhookDelivery = () => {
@@ -125,3 +128,12 @@ export function createContext(config: Config, db: Database) {
 }
 
 export type AppContext = ReturnType<typeof createContext>;
+
+/** What the OGC routes and their fast path receive from the context. */
+export function ogcRouteDeps(ctx: AppContext): OgcRouteDeps {
+  return {
+    ogc: ctx.services.ogc,
+    limits: { maxFeaturesPerPage: ctx.config.limits.maxFeaturesPerPage, maxBboxAreaDeg2: ctx.config.limits.maxBboxAreaDeg2 },
+    corsOrigins: ctx.config.allowedOrigins.length > 0,
+  };
+}

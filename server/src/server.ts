@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import { migrateLatest } from './db/migrate';
-import { createContext, type AppContext } from './context';
+import { createContext, ogcRouteDeps, type AppContext } from './context';
 import { createApp } from './app';
 import { withFastPaths } from './http';
 import { publicFastPaths } from './public/public.routes';
@@ -47,7 +47,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     const security = app.locals.securityHeaders as Record<string, string>;
     // The public reads a whole city makes at once are answered before Express (http.ts, withFastPaths).
     // (Not with LOG_REQUESTS, which logs in Express.)
-    const listener = config.logRequests ? app : withFastPaths(app, { ...publicFastPaths(ctx, security), ...ogcFastPaths(ctx, security) }, { corsOrigins: config.allowedOrigins.length > 0 });
+    const listener = config.logRequests ? app : withFastPaths(app, { ...publicFastPaths({ public: ctx.services.public, corsOrigins: config.allowedOrigins.length > 0 }, security), ...ogcFastPaths(ogcRouteDeps(ctx), security) }, { corsOrigins: config.allowedOrigins.length > 0 });
     const server = http.createServer(listener);
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {

@@ -2,7 +2,6 @@ import http from 'node:http';
 import querystring from 'node:querystring';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import type { FastHandler } from '../http';
 import { parseBbox } from '../geo/geojson';
@@ -69,18 +68,25 @@ async function sendPage(req: Request, res: Response, page: ItemsPage, crs: strin
   res.status(answer.status).end(answer.body ?? undefined);
 }
 
-/** The OGC service, built once in context.ts: the Express routes and the fast path share its page cache. */
-const serviceOf = (ctx: AppContext): OgcService => ctx.services.ogc;
+/**
+ * What the OGC routes and their fast path use: the OGC service (built once in context.ts, so both
+ * share its page cache), the page limits, and whether CORS varies the answers by Origin.
+ */
+export interface OgcRouteDeps {
+  ogc: OgcService;
+  limits: { maxFeaturesPerPage: number; maxBboxAreaDeg2: number };
+  corsOrigins: boolean;
+}
 
 /**
  * The zones' items pages answered before Express (see `withFastPaths`), with the same headers as
  * the route below and the application's security headers. A query the route would refuse goes to
  * the route, which answers it with its error code.
  */
-export function ogcFastPaths(ctx: AppContext, securityHeaders: Record<string, string>): Record<string, FastHandler> {
-  const svc = serviceOf(ctx);
-  const { maxFeaturesPerPage, maxBboxAreaDeg2 } = ctx.config.limits;
-  const vary = ctx.config.allowedOrigins.length > 0 ? 'Origin, Accept-Encoding' : 'Accept-Encoding';
+export function ogcFastPaths(deps: OgcRouteDeps, securityHeaders: Record<string, string>): Record<string, FastHandler> {
+  const svc = deps.ogc;
+  const { maxFeaturesPerPage, maxBboxAreaDeg2 } = deps.limits;
+  const vary = deps.corsOrigins ? 'Origin, Accept-Encoding' : 'Accept-Encoding';
   return {
     '/ogc/collections/zones/items': (req, res, url, fallBack) => {
       let q: ItemsQuery;
@@ -103,10 +109,10 @@ export function ogcFastPaths(ctx: AppContext, securityHeaders: Record<string, st
 }
 
 /** OGC API – Features (Part 1 Core, GeoJSON) at /ogc: the public map for desktop GIS. */
-export function ogcRoutes(ctx: AppContext): Router {
+export function ogcRoutes(deps: OgcRouteDeps): Router {
   const r = Router();
-  const { maxFeaturesPerPage, maxBboxAreaDeg2 } = ctx.config.limits;
-  const svc = serviceOf(ctx);
+  const { maxFeaturesPerPage, maxBboxAreaDeg2 } = deps.limits;
+  const svc = deps.ogc;
 
   r.get('/ogc', (req, res) => {
     checkParams(req.query, ALLOWED.meta);

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { AppContext } from '../context';
 import { parseInput, type FastHandler } from '../http';
 import { parseLonLat } from '../geo/geojson';
 import { LookupQuery, PublicZonesQuery as ZonesQuery } from '../../../contract/schemas';
@@ -82,9 +81,9 @@ export function publicRoutes(deps: { public: PublicService }): Router {
  * headers as the routes above and the application's security headers. Anything the routes would
  * refuse, or that asks for more than the plain case (a past day, a township), goes to the routes.
  */
-export function publicFastPaths(ctx: AppContext, securityHeaders: Record<string, string>): Record<string, FastHandler> {
-  const svc = ctx.services.public;
-  const cors = ctx.config.allowedOrigins.length > 0;
+export function publicFastPaths(deps: { public: PublicService; corsOrigins: boolean }, securityHeaders: Record<string, string>): Record<string, FastHandler> {
+  const svc = deps.public;
+  const cors = deps.corsOrigins;
   const LOOKUP_KEYS = new Set(['lon', 'lat', 'crs']);
   return {
     '/api/public/zones': (req, res, url, fallBack) => {

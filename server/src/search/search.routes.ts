@@ -1,13 +1,12 @@
 import { Router } from 'express';
 import { SearchQuery } from '../../../contract/schemas/public';
-import type { AppContext } from '../context';
 import { parseInput } from '../http';
-import { searchService } from './search.service';
+import type { SearchService } from './search.service';
 
 /** The public search box: zones, counties, townships, hospitals, checkpoints and typed coordinates. */
-export function searchRoutes(ctx: AppContext): Router {
+export function searchRoutes(deps: { search: SearchService }): Router {
   const r = Router();
-  const svc = searchService(ctx.db, { zones: () => ctx.services.public.zones() });
+  const svc = deps.search;
   r.get('/api/public/search', async (req, res) => {
     const q = parseInput(SearchQuery, req.query);
     // The zones in force change with each publication: a short shared cache is enough.

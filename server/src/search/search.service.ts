@@ -208,3 +208,4 @@ export function searchService(db: Database, deps: { zones: () => Promise<PublicS
     },
   };
 }
+export type SearchService = ReturnType<typeof searchService>;
