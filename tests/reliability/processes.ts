@@ -67,6 +67,9 @@ export async function spawnServiceProcess(env: Record<string, string>, readyTime
       PORT: String(port),
       EXPIRY_SCHEDULE: 'false',
       LOAD_DEMO_OUTBREAK: 'false',
+      // The late-UTC pass of CI moves every clock with libfaketime: a service started here keeps
+      // the clock of the test that starts it (a webhook's signature carries its time, say).
+      ...Object.fromEntries(['LD_PRELOAD', 'FAKETIME', 'DONT_FAKE_MONOTONIC'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : []))),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
