@@ -70,6 +70,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
       },
     };
   } catch (err) {
+    // The start failed: that error is the one thrown; a failure to close after it would hide it.
     await db.close().catch(() => undefined);
     throw err;
   }

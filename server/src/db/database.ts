@@ -84,14 +84,18 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
       for (const channel of listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
       if (closed) {
         client.removeAllListeners('end');
+        // Closed while connecting: the connection is not wanted, however its end goes.
         await client.end().catch(() => undefined);
         return;
       }
       listenClient = client;
       // Anything may have changed while we were disconnected.
       for (const [, set] of listeners) for (const cb of set) cb('reconnected');
-    } catch {
+    } catch (err) {
+      // The database is away: said once per attempt, then tried again (health reports it too).
+      console.error('[database] could not listen for notices, retrying:', err instanceof Error ? err.message : err);
       client.removeAllListeners('end');
+      // Ending a connection that failed can fail too; that second failure says nothing new.
       await client.end().catch(() => undefined);
       scheduleReconnect();
     }
@@ -99,6 +103,7 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
   const scheduleReconnect = () => {
     if (closed || reconnectTimer) return;
     listenClient?.removeAllListeners('end');
+    // The connection is already lost or being replaced: a failure to end it says nothing new.
     void listenClient?.end().catch(() => undefined);
     listenClient = null;
     reconnectTimer = setTimeout(() => {
@@ -134,6 +139,7 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
       listenClient = null;
       if (c) {
         c.removeAllListeners('end');
+        // Closing down: a listening connection that cannot end cleanly is dropped with the pool.
         await c.end().catch(() => undefined);
       }
       await knex.destroy();
