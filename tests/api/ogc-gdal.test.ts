@@ -4,7 +4,7 @@
  * CI=true a missing GDAL fails the suite; elsewhere the suite is skipped and says why.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import net from 'node:net';
+import { freePort } from '../reliability/processes';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends';
@@ -13,15 +13,6 @@ import { loginAs, startTestServer, type TestServer } from '../helpers/server';
 
 const run = promisify(execFile);
 
-const freePort = () =>
-  new Promise<string>((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(String(port)));
-    });
-  });
 const gdalInstalled = spawnSync('ogrinfo', ['--version']).status === 0;
 
 const square = (lon: number, lat: number, d: number) => ({
@@ -45,7 +36,7 @@ describe.each(backends())('GDAL OAPIF reads /ogc on %s', needsGdal, (backend) =>
     // first, and the server started on it.
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = await startTestServer(backend, { PORT: port, PUBLIC_URL: base });
+    server = await startTestServer(backend, { PORT: String(port), PUBLIC_URL: base });
     const designer = await loginAs(server.url, 'designer1');
     const z = await designer.post('/api/zones', { type: 'Feature', geometry: square(116.2, 36.3, 0.004), properties: { kind: 'controlled', name: 'GDAL 测试管控区', reason: 'GDAL' } });
     expect(z.status, z.text).toBe(201);

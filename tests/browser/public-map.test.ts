@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { LayerId } from '../../client/src/map/ids';
@@ -15,6 +14,7 @@ import {
   waitForRenderedFeature,
 } from './helpers';
 import { requires } from '../helpers/requirements';
+import { freePort } from '../reliability/processes';
 
 const chromiumPath = chromiumForTests();
 
@@ -76,12 +76,7 @@ describe('public risk map in Chromium', requires(Boolean(chromiumPath), chromium
     await ensureClientBuilt();
     // Absolute links (the TileJSON's tile URLs) are built from PUBLIC_URL: the server is started on
     // a port chosen first, so they point at it.
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(free));
-      });
-    });
+    const port = await freePort();
     server = await startTestServer('pglite', { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
     zones = await publishZones(server.url);
     browser = await launchBrowser(chromiumPath!);

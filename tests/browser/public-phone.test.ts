@@ -3,12 +3,12 @@
  * location", a search for a township, the zones visible at the opening zoom, a shared link, and
  * the page again with the network cut after one visit.
  */
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { LayerId } from '../../client/src/map/ids';
 import { loginAs, startTestServer, type TestServer } from '../helpers/server';
 import { requires } from '../helpers/requirements';
+import { freePort } from '../reliability/processes';
 import {
   chromiumForTests,
   chromiumMissingReason,
@@ -69,12 +69,7 @@ describe('the public page on a phone in Chromium', requires(Boolean(chromiumPath
   const ids: string[] = [];
   beforeAll(async () => {
     await ensureClientBuilt();
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(free));
-      });
-    });
+    const port = await freePort();
     server = await startTestServer('pglite', { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
     const designer = await loginAs(server.url, 'designer1');
     for (const zone of ZONES) {
