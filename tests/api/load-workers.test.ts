@@ -90,13 +90,16 @@ describe.each(backends())('load and abuse on %s', (backend) => {
     expect(order[0]).toBe('config');
   });
 
-  it('compresses OGC pages and tiles on a worker thread', async () => {
+  it('builds and compresses OGC pages and tiles on a worker thread', async () => {
     const gzipsBefore = completed(server, 'heavy', Task.gzip);
+    const pagesBefore = completed(server, 'heavy', Task.ogcPage);
     const r = await fetch(`${server.url}/ogc/collections/zones/items?limit=5&f=json`, { headers: { 'accept-encoding': 'gzip' } });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-encoding')).toBe('gzip');
     expect(((await r.json()) as any).features.map((f: any) => f.id)).toEqual([zoneId]);
-    expect(completed(server, 'heavy', Task.gzip) - gzipsBefore).toBe(1);
+    // The page and its gzip are one task: no separate compression.
+    expect(completed(server, 'heavy', Task.ogcPage) - pagesBefore).toBe(1);
+    expect(completed(server, 'heavy', Task.gzip) - gzipsBefore).toBe(0);
 
     // The tile under the zone at z14: cut by PostGIS and gzipped, or cut and gzipped in one task.
     const [x, y] = [Math.floor(((115.985 + 180) / 360) * 2 ** 14), Math.floor(((1 - Math.asinh(Math.tan((36.455 * Math.PI) / 180)) / Math.PI) / 2) * 2 ** 14)];
@@ -106,6 +109,42 @@ describe.each(backends())('load and abuse on %s', (backend) => {
     expect(tile.headers.get('content-encoding')).toBe('gzip');
     expect(Buffer.from(await tile.arrayBuffer()).length).toBeGreaterThan(0);
     expect(completed(server, 'heavy', Task.gzip) + completed(server, 'heavy', Task.cutTile) - tasksBefore).toBe(1);
+  });
+
+  it('builds an uncached OGC page once for 50 identical concurrent requests, under any Host', async () => {
+    const before = completed(server, 'heavy', Task.ogcPage);
+    const path = '/ogc/collections/zones/items?limit=7&bbox=115.9,36.4,116.1,36.5';
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => fetch(`${server.url}${path}`, { headers: { 'accept-encoding': 'gzip', host: `h${i}.example` } })));
+    const bodies = (await Promise.all(answers.map((r) => r.json()))) as any[];
+    expect(answers.map((r) => r.status)).toEqual(Array(50).fill(200));
+    expect(new Set(answers.map((r) => r.headers.get('etag'))).size).toBe(1);
+    for (const body of bodies) expect(body.features.map((f: any) => f.id)).toEqual([zoneId]);
+    expect(completed(server, 'heavy', Task.ogcPage) - before).toBe(1);
+    // Kept: asked again, it is not built again.
+    expect((await fetch(`${server.url}${path}`)).status).toBe(200);
+    expect(completed(server, 'heavy', Task.ogcPage) - before).toBe(1);
+  });
+
+  it('builds each distinct OGC page on a worker thread: filtered, sorted, in another CRS', async () => {
+    const before = completed(server, 'heavy', Task.ogcPage);
+    const queries = [
+      ...Array.from({ length: 10 }, (_, i) => `limit=1000&bbox=115.75,36.25,116.25,36.65&offset=${i}`),
+      `filter=${encodeURIComponent("kind = 'sealed'")}&sortby=-name&properties=name,kind`,
+      'crs=http://www.opengis.net/def/crs/EPSG/0/4326&limit=3',
+      `datetime=${PUBLISHED_ON}/${LATER}`,
+    ];
+    const answers = await Promise.all(queries.map((q) => anon.get(`/ogc/collections/zones/items?${q}`)));
+    expect(answers.map((r) => r.status)).toEqual(Array(queries.length).fill(200));
+    expect(completed(server, 'heavy', Task.ogcPage) - before).toBe(queries.length);
+    // What the worker built is the page asked for.
+    expect(answers[0].body.numberMatched).toBe(1);
+    expect(answers[0].body.features.map((f: any) => f.id)).toEqual([zoneId]);
+    expect(answers[1].body.features).toEqual([]);
+    expect(answers[10].body.features.map((f: any) => Object.keys(f.properties).sort())).toEqual([['kind', 'name']]);
+    const [lon, lat] = answers[0].body.features[0].geometry.coordinates[0][0][0];
+    expect(answers[11].body.features[0].geometry.coordinates[0][0][0]).toEqual([lat, lon]);
+    expect(answers[12].body.features.map((f: any) => f.id)).toEqual([zoneId]);
+    expect(answers[12].body.links.find((l: any) => l.rel === 'self').href).toContain(`datetime=${encodeURIComponent(`${PUBLISHED_ON}/${LATER}`)}`);
   });
 
   it('searches the routes of a truck report without a checkpoint in the routing worker', async () => {
@@ -173,5 +212,24 @@ describe.each(backends())('a full work queue on %s', (backend) => {
       expect(((await again.json()) as any).asOf).toBe(day);
     }
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+  });
+
+  it('refuses uncached OGC pages beyond the queue with 503 server_busy, and does not keep the refusal', async () => {
+    const busy = occupyHeavyThread(server);
+    const paths = Array.from({ length: 6 }, (_, i) => `/ogc/collections/zones/items?limit=${i + 1}`);
+    const answers = await Promise.all(paths.map((p) => fetch(`${server.url}${p}`)));
+    const refused = answers.filter((r) => r.status === 503);
+    expect(answers.every((r) => r.status === 200 || r.status === 503)).toBe(true);
+    expect(refused.length).toBeGreaterThanOrEqual(paths.length - 2);
+    for (const r of refused) {
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await r.json()) as any).error.code).toBe('server_busy');
+    }
+    await busy;
+    for (const p of paths) {
+      const again = await fetch(`${server.url}${p}`);
+      expect(again.status, p).toBe(200);
+      expect(((await again.json()) as any).type).toBe('FeatureCollection');
+    }
   });
 });

@@ -5,17 +5,16 @@
 
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import type * as GeoJSON from 'geojson';
-import { bboxPolygon, booleanIntersects } from '@turf/turf';
 import { AppError, type ErrorCode } from '../errors';
 import type { LonLatBox } from '../geo/geojson';
 import type { PublicSnapshot, PublicZoneFeature } from '../public/public.service';
 import { addDays, todayInShanghai } from '../shared/dates';
 import { evaluate, type Cql2Expr, type QueryableType } from './cql2';
-import { CRS, CRS_LIST, boundedDays, isLatLon, type CrsUri, type DayRange, type SortKey } from './ogc.params';
+import { CRS, CRS_LIST, boundedDays, type CrsUri, type DayRange, type SortKey } from './ogc.params';
 import { CHECKPOINTS_TABLE, FACILITIES_TABLE, ogcRepo, type PointRow, type PointTable } from './ogc.repo';
+import { GEOJSON, JSON_TYPE, featureJson, itemsDocument, pagingLinks, plainQuery, sortFeatures, type CollectionRef, type PlainFeature } from './ogc.page';
 import type { WorkerPool } from '../workers/pool';
-import { Task, asBuffer } from '../workers/tasks';
+import { Task, asBuffer, type OgcPageInput, type SharedMap } from '../workers/tasks';
 
 /**
  * The conformance classes this API implements, and only those: Part 1 Core and GeoJSON, Part 2
@@ -79,8 +78,6 @@ export const OgcErrorCode = {
 /** The spec's example default page size (OGC 17-069r4, /req/core/fc-limit-definition). */
 export const DEFAULT_LIMIT = 10;
 
-const GEOJSON = 'application/geo+json';
-const JSON_TYPE = 'application/json';
 const OPENAPI = 'application/vnd.oai.openapi+json;version=3.0';
 /** The media type of a queryables document (OGC API – Features Part 3). */
 export const SCHEMA_JSON = 'application/schema+json';
@@ -144,41 +141,22 @@ export interface ItemsPage {
   json: Buffer;
   /** Set when the page is built from the cached zone snapshot (which changes only on publication). */
   etag: string | null;
-  /** The gzip bytes, compressed once per cached page on a worker thread; null for pages that are not cached. */
+  /** The gzip bytes, made once per cached page on a worker thread with the page; null for pages that are not cached. */
   gzip: (() => Promise<Buffer>) | null;
   /** Whether the page follows the public zone snapshot (revalidate) or a slowly changing table. */
   cache: 'snapshot' | 'table';
 }
 
-/** Bounds of the serialized-page cache of the zones collection, per snapshot. */
+/** Bounds of the serialized-page cache of the zones collection (pages of maps no longer asked for age out first). */
 const MAX_CACHED_PAGES = 256;
 const MAX_CACHED_BYTES = 64 * 1024 * 1024;
 
+/** A zones page built (or being built) on a worker thread; concurrent requests share the one build. */
 interface CachedPage {
-  json: Buffer;
+  built: Promise<{ json: Buffer; gzip: Buffer }>;
   etag: string;
-  /** Compressed on first use; concurrent requests share the one compression. */
-  gzipped: Promise<Buffer> | null;
-  gzippedBytes: number;
+  bytes: number;
 }
-
-/** What the zones collection derives once per public snapshot. */
-interface ZoneView {
-  /** Snapshot indices in id order: pages are sorted by id so paging is stable. */
-  byId: number[];
-  /** rank[i] is the position of snapshot feature i in id order. */
-  rank: Int32Array;
-  /**
-   * Each feature serialized once, when a page first needs it: serializing the whole map (megabytes)
-   * at once for every new snapshot would hold the event loop for a long time at each publication.
-   */
-  serialized: (string | undefined)[];
-  indexOfId: Map<string, number>;
-  pages: Map<string, CachedPage>;
-  pageBytes: number;
-}
-
-const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Dependencies of the OGC service. */
 export interface OgcDeps {
@@ -192,46 +170,8 @@ export interface OgcDeps {
   publicUrl: string;
   /** The map as published at the end of a day; today's map for today or no day. */
   zonesOn?: (day: string) => Promise<PublicSnapshot>;
-  /** Worker threads: pages are compressed there, never on the event loop. */
+  /** Worker threads: the zones' pages are built and compressed there, never on the event loop. */
   workers: WorkerPool;
-}
-
-/** A feature in a collection's own terms, before the query's properties and CRS are applied. */
-interface PlainFeature {
-  id: string;
-  properties: Record<string, unknown>;
-  geometry: GeoJSON.Geometry;
-}
-
-const swapAxes = (g: GeoJSON.Geometry): GeoJSON.Geometry => {
-  const sw = (c: unknown): unknown =>
-    typeof (c as number[])[0] === 'number' ? [(c as number[])[1], (c as number[])[0], ...(c as number[]).slice(2)] : (c as unknown[]).map(sw);
-  if (g.type === 'GeometryCollection') return { ...g, geometries: g.geometries.map(swapAxes) };
-  return { ...g, coordinates: sw(g.coordinates) } as GeoJSON.Geometry;
-};
-
-/** Sorts by the keys (nulls last, as PostgreSQL sorts ascending), then by id so pages are stable. */
-function sortFeatures<T>(items: T[], featureOf: (item: T) => PlainFeature, keys: SortKey[]): T[] {
-  const cmp = (a: unknown, b: unknown): number => {
-    if (a === b) return 0;
-    if (a === null || a === undefined) return 1;
-    if (b === null || b === undefined) return -1;
-    if (typeof a === 'number' && typeof b === 'number') return a - b;
-    if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-    return compareIds(String(a), String(b));
-  };
-  return [...items].sort((xi, yi) => {
-    const x = featureOf(xi);
-    const y = featureOf(yi);
-    for (const k of keys) {
-      const a = x.properties[k.name];
-      const b = y.properties[k.name];
-      const nullish = a === null || a === undefined || b === null || b === undefined;
-      const c = cmp(a, b);
-      if (c !== 0) return k.descending && !nullish ? -c : c;
-    }
-    return compareIds(x.id, y.id);
-  });
 }
 
 /**
@@ -241,176 +181,104 @@ function sortFeatures<T>(items: T[], featureOf: (item: T) => PlainFeature, keys:
  */
 export function ogcService(deps: OgcDeps) {
   const repo = ogcRepo(deps.reader);
-  const views = new WeakMap<PublicSnapshot, ZoneView>();
 
   const root = `${deps.publicUrl}/ogc`;
   const collectionUrl = (id: CollectionId) => `${root}/collections/${id}`;
+  const collectionRef = (id: CollectionId): CollectionRef => ({ url: collectionUrl(id), title: COLLECTIONS[id].title });
 
-  const zoneView = (snap: PublicSnapshot): ZoneView => {
-    let view = views.get(snap);
-    if (view) return view;
-    const ids = snap.features.map((f) => f.id);
-    const byId = ids.map((_, i) => i).sort((a, b) => compareIds(ids[a], ids[b]));
-    const rank = new Int32Array(ids.length);
-    byId.forEach((i, pos) => (rank[i] = pos));
-    view = {
-      byId,
-      rank,
-      serialized: new Array(ids.length),
-      indexOfId: new Map(ids.map((id, i) => [id, i])),
-      pages: new Map(),
-      pageBytes: 0,
-    };
-    views.set(snap, view);
-    return view;
+  /** Where each zone of a map is, for single features (GET …/items/{id}). */
+  const positions = new WeakMap<PublicSnapshot, Map<string, number>>();
+  const positionOf = (snap: PublicSnapshot, id: string) => {
+    let byId = positions.get(snap);
+    if (!byId) positions.set(snap, (byId = new Map(snap.features.map((f, i) => [f.id, i]))));
+    return byId.get(id);
   };
-
-  /** Snapshot indices of the zones intersecting `bbox`, in id order. */
-  const zonesIn = (snap: PublicSnapshot, view: ZoneView, bbox: LonLatBox | null): number[] => {
-    if (!bbox) return view.byId;
-    // A union over an interval's days has no index; it is read through once.
-    if (!snap.index) return view.byId.filter((i) => booleanIntersects(bboxPolygon(bbox), snap.features[i]));
-    const [minLon, minLat, maxLon, maxLat] = bbox;
-    const box = bboxPolygon(bbox);
-    // The index answers with bounding-box overlaps; a zone whose box lies inside the query box
-    // certainly intersects it, the others get the exact test.
-    const hits = snap.index.search(minLon, minLat, maxLon, maxLat, (i, x0, y0, x1, y1) => {
-      const inside = x0 >= minLon && y0 >= minLat && x1 <= maxLon && y1 <= maxLat;
-      return inside || booleanIntersects(box, snap.features[i]);
-    });
-    return hits.sort((a, b) => view.rank[a] - view.rank[b]);
-  };
-
-  const pagingLinks = (id: CollectionId, q: ItemsQuery, returned: number, matched: number) => {
-    const url = (offset: number) => {
-      const params = new URLSearchParams();
-      if (q.bbox) {
-        const b = isLatLon(q.bboxCrs) ? [q.bbox[1], q.bbox[0], q.bbox[3], q.bbox[2]] : q.bbox;
-        params.set('bbox', b.join(','));
-        if (q.bboxCrs !== CRS.crs84) params.set('bbox-crs', q.bboxCrs);
-      }
-      if (q.datetime) params.set('datetime', q.datetime.text);
-      for (const [k, v] of q.filterParams) params.set(k, v);
-      if (q.properties) params.set('properties', q.properties.join(','));
-      if (q.sortby.length) params.set('sortby', q.sortby.map((k) => `${k.descending ? '-' : '+'}${k.name}`).join(','));
-      if (q.crs !== CRS.crs84) params.set('crs', q.crs);
-      params.set('limit', String(q.limit));
-      if (offset > 0) params.set('offset', String(offset));
-      if (q.format) params.set('f', q.format);
-      return `${collectionUrl(id)}/items?${params.toString()}`;
-    };
-    const links = [
-      { href: url(q.offset), rel: 'self', type: GEOJSON, title: 'this page' },
-      { href: collectionUrl(id), rel: 'collection', type: JSON_TYPE, title: COLLECTIONS[id].title },
-    ];
-    if (q.offset + returned < matched) links.push({ href: url(q.offset + q.limit), rel: 'next', type: GEOJSON, title: 'next page' });
-    if (q.offset > 0) links.push({ href: url(Math.max(0, q.offset - q.limit)), rel: 'prev', type: GEOJSON, title: 'previous page' });
-    return links;
-  };
-
-  /** The items document with features already serialized, so a page is joined, not re-encoded. */
-  const itemsDocument = (features: string[], matched: number, links: object[]): Buffer =>
-    Buffer.from(
-      `{"type":"FeatureCollection","numberMatched":${matched},"numberReturned":${features.length},` +
-        `"timeStamp":${JSON.stringify(new Date().toISOString())},"links":${JSON.stringify(links)},` +
-        `"features":[${features.join(',')}]}`,
-    );
-
-  /** A feature with the query's properties and CRS, serialized. */
-  const featureJson = (f: PlainFeature, q: Pick<ItemsQuery, 'properties' | 'crs'>): string => {
-    const properties = q.properties ? Object.fromEntries(q.properties.filter((k) => k in f.properties).map((k) => [k, f.properties[k]])) : f.properties;
-    return JSON.stringify({ ...f, geometry: isLatLon(q.crs) ? swapAxes(f.geometry) : f.geometry, properties });
-  };
-  const plainQuery = (q: ItemsQuery) => !q.properties && q.crs === CRS.crs84;
-
-  const EMPTY: PublicSnapshot = { asOf: '', publication: 0, features: [], json: () => Buffer.from(''), gzip: async () => Buffer.from(''), etag: '"empty"', index: null };
-  const unions = new Map<string, PublicSnapshot>();
 
   /**
-   * The zones a `datetime` asks for, answered from the record of publications: for an instant,
-   * the map as published at the end of its Asia/Shanghai day (today's map for today); for an
-   * interval, every zone in force on any of its days, each with its state on the last of them.
-   * The map changes only on days with a publication, so only those days and the interval's ends
-   * are read. Days after today have no map yet and add nothing.
+   * Each map's bytes in memory a worker thread can read: one copy per map (a memcpy), after which
+   * every page task shares it instead of a structured clone of thousands of features per task.
    */
-  const zonesFor = async (range: DayRange | null): Promise<PublicSnapshot> => {
-    if (!range) return deps.zones();
+  const sharedBytes = new WeakMap<PublicSnapshot, SharedMap>();
+  const shared = (snap: PublicSnapshot): SharedMap => {
+    let map = sharedBytes.get(snap);
+    if (!map) {
+      const json = snap.json();
+      const bytes = new SharedArrayBuffer(json.length);
+      new Uint8Array(bytes).set(json);
+      sharedBytes.set(snap, (map = { key: snap.etag, bytes }));
+    }
+    return map;
+  };
+
+  /** Pages by map and query, least recently used first. */
+  const pages = new Map<string, CachedPage>();
+  let pageBytes = 0;
+  const dropPage = (key: string, page: CachedPage) => {
+    if (pages.get(key) !== page) return;
+    pages.delete(key);
+    pageBytes -= page.bytes;
+  };
+
+  /**
+   * The maps a `datetime` asks for, from the record of publications: for an instant, the map as
+   * published at the end of its Asia/Shanghai day (today's map for today); for an interval, the
+   * maps of its days, whose union (every zone in force on any of them, each with its state on the
+   * last) the page's worker makes. The map changes only on days with a publication, so only those
+   * days and the interval's ends are read. Days after today have no map yet and add nothing.
+   */
+  const zonesFor = async (range: DayRange | null): Promise<PublicSnapshot[]> => {
+    if (!range) return [await deps.zones()];
     const today = todayInShanghai();
     const zonesOn = deps.zonesOn ?? (() => deps.zones());
-    if (range.from !== null && range.from === range.to) return range.from > today ? EMPTY : zonesOn(range.from);
+    if (range.from !== null && range.from === range.to) return range.from > today ? [] : [await zonesOn(range.from)];
     const days = boundedDays(range, range.from ? null : await repo.firstPublicationDay(), today);
-    if (!days) return EMPTY;
+    if (!days) return [];
     const changed = days.from < days.to ? await repo.publicationDays(addDays(days.from, 1), days.to) : [];
     const snaps = [];
     for (const day of [days.from, ...changed.filter((d) => d < days.to), ...(days.to > days.from ? [days.to] : [])]) snaps.push(await zonesOn(day));
-    const key = snaps.map((x) => x.etag).join('|');
-    let union = unions.get(key);
-    if (!union) {
-      const latest = new Map<string, PublicZoneFeature>();
-      for (const snap of snaps) for (const f of snap.features) latest.set(f.id, f);
-      const features = [...latest.values()];
-      union = { ...EMPTY, asOf: days.to, features, etag: `"u${crypto.createHash('sha1').update(key).digest('base64url')}"` };
-      unions.set(key, union);
-      while (unions.size > 16) unions.delete(unions.keys().next().value!);
-    }
-    return union;
+    return snaps;
   };
 
   const zoneItems = async (q: ItemsQuery): Promise<ItemsPage> => {
-    const snap = await zonesFor(q.datetime);
-    const view = zoneView(snap);
-    // The query alone is the key (its canonical self link): links come from PUBLIC_URL, so no
-    // request header can add entries.
-    const key = pagingLinks('zones', q, 0, 0)[0].href;
-    let page = view.pages.get(key);
+    const snaps = await zonesFor(q.datetime);
+    const mapsKey = snaps.map((x) => x.etag).join('|');
+    // The maps and the query alone are the key (its canonical self link): links come from
+    // PUBLIC_URL, so no request header can add entries.
+    const query = pagingLinks(collectionRef('zones'), q, 0, 0)[0].href;
+    const key = `${mapsKey} ${query}`;
+    let page = pages.get(key);
     if (page) {
       // Least recently used goes first: re-inserting moves the page to the end of the Map's order.
-      view.pages.delete(key);
-      view.pages.set(key, page);
+      pages.delete(key);
+      pages.set(key, page);
     } else {
-      let matches = zonesIn(snap, view, q.bbox);
-      const featureAt = (i: number) => snap.features[i] as unknown as PlainFeature;
-      if (q.filter) matches = matches.filter((i) => evaluate(q.filter!, featureAt(i)) === true);
-      if (q.sortby.length) matches = sortFeatures(matches, featureAt, q.sortby);
-      const pageOf = matches.slice(q.offset, q.offset + q.limit);
-      const features = plainQuery(q) ? pageOf.map((i) => (view.serialized[i] ??= JSON.stringify(snap.features[i]))) : pageOf.map((i) => featureJson(featureAt(i), q));
-      // timeStamp is when this page was built: the page is served from cache only while the
-      // snapshot it was built from is still the current map, so its content is unchanged since.
-      const json = itemsDocument(features, matches.length, pagingLinks('zones', q, features.length, matches.length));
-      // Weak: the same snapshot and query give the same features, while timeStamp may differ.
-      const etag = `W/"${crypto.createHash('sha1').update(snap.etag).update(key).digest('base64url')}"`;
-      page = { json, etag, gzipped: null, gzippedBytes: 0 };
-      view.pages.set(key, page);
-      view.pageBytes += json.length;
-      for (const [oldKey, old] of view.pages) {
-        if (view.pages.size <= MAX_CACHED_PAGES && view.pageBytes <= MAX_CACHED_BYTES) break;
-        if (old === page) break;
-        view.pages.delete(oldKey);
-        view.pageBytes -= old.json.length + old.gzippedBytes;
+      const input: OgcPageInput = { maps: snaps.map(shared), query: q, collection: collectionRef('zones') };
+      const built = deps.workers.run<{ json: Uint8Array; gzip: Uint8Array; matched: number }>(Task.ogcPage, input).then((out) => ({ json: asBuffer(out.json), gzip: asBuffer(out.gzip) }));
+      // Weak: the same maps and query give the same features, while timeStamp may differ.
+      const created: CachedPage = { built, etag: `W/"${crypto.createHash('sha1').update(mapsKey).update(query).digest('base64url')}"`, bytes: 0 };
+      page = created;
+      pages.set(key, created);
+      built.then(
+        (out) => {
+          if (pages.get(key) !== created) return;
+          created.bytes = out.json.length + out.gzip.length;
+          pageBytes += created.bytes;
+          for (const [oldKey, old] of pages) {
+            if (pages.size <= MAX_CACHED_PAGES && pageBytes <= MAX_CACHED_BYTES) break;
+            if (old !== created) dropPage(oldKey, old);
+          }
+        },
+        // A refusal (a full queue) or a failure is not kept: the next request builds again. The
+        // caller gets the error from `built` itself.
+        () => dropPage(key, created),
+      );
+      while (pages.size > MAX_CACHED_PAGES) {
+        const [oldKey, old] = pages.entries().next().value!;
+        dropPage(oldKey, old);
       }
     }
-    const cached = page;
-    return {
-      json: cached.json,
-      etag: cached.etag,
-      cache: 'snapshot',
-      gzip: () => {
-        if (!cached.gzipped) {
-          const gzipping = deps.workers.run<{ gzip: Uint8Array }>(Task.gzip, { bytes: cached.json, level: 6 }).then((out) => {
-            const gz = asBuffer(out.gzip);
-            cached.gzippedBytes = gz.length;
-            if (view.pages.get(key) === cached) view.pageBytes += gz.length;
-            return gz;
-          });
-          cached.gzipped = gzipping;
-          // A refusal (a full queue) is not kept: the next request tries again.
-          gzipping.catch(() => {
-            if (cached.gzipped === gzipping) cached.gzipped = null;
-          });
-        }
-        return cached.gzipped;
-      },
-    };
+    const { json, gzip } = await page.built;
+    return { json, etag: page.etag, cache: 'snapshot', gzip: () => Promise.resolve(gzip) };
   };
 
   const pointProperties = (row: PointRow): Record<string, unknown> => {
@@ -439,7 +307,7 @@ export function ogcService(deps: OgcDeps) {
       matched = all.length;
       features = all.slice(q.offset, q.offset + q.limit).map((f) => featureJson(f, q));
     }
-    const json = itemsDocument(features, matched, pagingLinks(collection, q, features.length, matched));
+    const json = itemsDocument(features, matched, pagingLinks(collectionRef(collection), q, features.length, matched));
     return { json, etag: null, gzip: null, cache: 'table' };
   };
 
@@ -536,7 +404,7 @@ export function ogcService(deps: OgcDeps) {
       let feature: PublicZoneFeature | PlainFeature | undefined;
       if (collection === 'zones') {
         const snap = await deps.zones();
-        const i = zoneView(snap).indexOfId.get(featureId);
+        const i = positionOf(snap, featureId);
         feature = i === undefined ? undefined : snap.features[i];
       } else {
         const row = await repo.get(POINT_TABLES[collection], featureId);

@@ -4,7 +4,7 @@ import { WorkerPool, type PoolStats } from './pool';
 const HEAVY_TASKS = fileURLToPath(new URL('./tasks.ts', import.meta.url));
 const ROUTING_TASKS = fileURLToPath(new URL('./routing-tasks.ts', import.meta.url));
 
-export { Task, asBuffer, type CutTileInput, type RenderDayInput } from './tasks';
+export { Task, asBuffer, type CutTileInput, type OgcPageInput, type RenderDayInput } from './tasks';
 export { busy, BUSY_RETRY_AFTER_S, type PoolStats } from './pool';
 
 /**

@@ -9,9 +9,11 @@ import vtPbf from 'vt-pbf';
 import { renderEntries } from '../publications/projection';
 import type { ZoneEntry } from '../publications/record';
 import { TILE_BUFFER, TILE_EXTENT, ZONES_LAYER } from '../tiles/tiles.repo';
+import { buildZonesPage, zonesIndex, type CollectionRef, type PlainFeature, type ZonesIndex } from '../ogc/ogc.page';
+import type { ItemsQuery } from '../ogc/ogc.service';
 
 /** Task names, shared by the callers and the handlers. */
-export const Task = { gzip: 'gzip', renderDay: 'renderDay', cutTile: 'cutTile' } as const;
+export const Task = { gzip: 'gzip', renderDay: 'renderDay', cutTile: 'cutTile', ogcPage: 'ogcPage' } as const;
 
 /** A large document is compressed fast rather than small: level 1 keeps most of the gain on repetitive coordinate digits. */
 export const gzipLevelFor = (bytes: number) => (bytes > 1_000_000 ? 1 : 6);
@@ -40,6 +42,53 @@ export interface CutTileInput {
   features: { geometry: GeoJSON.MultiPolygon; properties: { id: string; kind: string; name: string; nextChangeOn: string | null } }[];
 }
 
+/** A map of zones as the main thread hands it to {@link Task.ogcPage}: its etag and its GeoJSON bytes. */
+export interface SharedMap {
+  /** The map's etag: the same etag, the same features. */
+  key: string;
+  /** The map's FeatureCollection, shared rather than copied (the worker reads it only when it does not hold the map yet). */
+  bytes: SharedArrayBuffer;
+}
+
+/** What {@link Task.ogcPage} is given: the maps a page reads and the query. */
+export interface OgcPageInput {
+  /** One map, or the maps of an interval's days in order: a zone is shown as on the last of them. */
+  maps: SharedMap[];
+  query: ItemsQuery;
+  collection: CollectionRef;
+}
+
+/**
+ * The maps this thread has indexed, by key (least recently used first). A publication every few
+ * seconds makes a new map; a few are kept so pages of the previous one still being asked for and
+ * the days of an interval do not parse again.
+ */
+const indexedMaps = new Map<string, ZonesIndex>();
+const MAPS_KEPT = 6;
+
+function keep(key: string, build: () => ZonesIndex): ZonesIndex {
+  let z = indexedMaps.get(key);
+  if (z) indexedMaps.delete(key);
+  else z = build();
+  indexedMaps.set(key, z);
+  while (indexedMaps.size > MAPS_KEPT) indexedMaps.delete(indexedMaps.keys().next().value!);
+  return z;
+}
+
+function mapIndex(map: SharedMap): ZonesIndex {
+  return keep(map.key, () => zonesIndex((JSON.parse(Buffer.from(map.bytes).toString('utf8')) as { features: PlainFeature[] }).features));
+}
+
+/** The zones of one map, or of several (the days of an interval): each zone as on the last map that has it. */
+function zonesOf(maps: SharedMap[]): ZonesIndex {
+  if (maps.length === 1) return mapIndex(maps[0]);
+  return keep(maps.map((m) => m.key).join('|'), () => {
+    const latest = new Map<string, PlainFeature>();
+    for (const m of maps) for (const f of mapIndex(m).features) latest.set(f.id, f);
+    return zonesIndex([...latest.values()]);
+  });
+}
+
 export const handlers = {
   [Task.gzip]: ({ bytes, level }: { bytes: Uint8Array; level?: number }) => moved({ gzip: zlib.gzipSync(bytes, { level: level ?? gzipLevelFor(bytes.length) }) }),
 
@@ -49,6 +98,13 @@ export const handlers = {
     const json = snapshot.json();
     const { result, transfer } = moved({ json, gzip: zlib.gzipSync(json, { level: gzipLevelFor(json.length) }) });
     return { result: { ...result, etag: snapshot.etag }, transfer };
+  },
+
+  /** One page of the zones collection and its gzip: matched, filtered, sorted and serialized here, not on the event loop. */
+  [Task.ogcPage]: ({ maps, query, collection }: OgcPageInput) => {
+    const { json, matched } = buildZonesPage(zonesOf(maps), query, collection);
+    const { result, transfer } = moved({ json, gzip: zlib.gzipSync(json, { level: gzipLevelFor(json.length) }) });
+    return { result: { ...result, matched }, transfer };
   },
 
   /**
