@@ -88,11 +88,20 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
     await app.db.close();
   }
 
+  /** BENCH_CPU_PROFILE=<file>: where the service writes the profile of its main thread during the mix. */
+  const profileFile = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : null;
   const metricsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'risk-bench-mixed-')), 'metrics.jsonl');
   const service = await startNodeProcess(
     'service-process.ts',
     // The road graph of a million edges is held by the routing worker: more heap than Node's default.
-    { ...serviceEnv({ databaseUrl: ctx.databaseUrl }), BENCH_METRICS_FILE: metricsFile, LOGIN_RATE_LIMIT_PER_15MIN: '1000', NODE_OPTIONS: '--max-old-space-size=8192' },
+    {
+      ...serviceEnv({ databaseUrl: ctx.databaseUrl }),
+      BENCH_METRICS_FILE: metricsFile,
+      LOGIN_RATE_LIMIT_PER_15MIN: '1000',
+      NODE_OPTIONS: '--max-old-space-size=8192',
+      // A CPU profile of the service's main thread over the 60 s (not its start nor the warm-up).
+      ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}),
+    },
     'mixed service',
   );
   const base = service.url;
@@ -141,6 +150,7 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
         s.statuses[r.status] = (s.statuses[r.status] ?? 0) + 1;
       }
     };
+    if (profileFile) process.kill(service.pid, 'SIGUSR2');
     const startedAt = Date.now();
     const deadline = performance.now() + durationS * 1000;
     const running = () => performance.now() < deadline;
@@ -313,5 +323,6 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
   } finally {
     await service.stop();
   }
+  if (profileFile) log(`  CPU profile of the service's main thread during the mix: ${profileFile}`);
   return { rows, notes };
 }
