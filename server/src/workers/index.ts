@@ -8,14 +8,22 @@ export { Task, asBuffer, type CutTileInput, type OgcPageInput, type RenderDayInp
 export { busy, BUSY_RETRY_AFTER_S, type PoolStats } from './pool';
 
 /**
+ * The worker threads' nice value: with it the kernel gives a contended core to the event loop
+ * (and PostgreSQL) first. Under the mixed bench on two cores, the event loop's longest delays were
+ * mostly waits for a core, not JavaScript: the CPU profile's sampler missed whole stretches of
+ * 100–400 ms while the worker threads, PostgreSQL and the load generator had the cores.
+ */
+export const WORKER_NICE = 10;
+
+/**
  * The service's worker threads: `heavy` (WORKER_THREADS threads) builds past-day maps, cuts and
  * compresses tiles and OGC pages; `routing` (one thread) holds the road graph and runs every route
  * search. They refuse work beyond WORK_QUEUE_MAX (heavy) or ROUTE_QUEUE_MAX (routing) waiting tasks
  * with 503 `server_busy`.
  */
 export function createWorkers(settings: { workerThreads: number; workQueueMax: number; routeQueueMax: number }) {
-  const heavy = new WorkerPool({ module: HEAVY_TASKS, threads: settings.workerThreads, maxQueue: settings.workQueueMax, name: 'heavy' });
-  const routing = new WorkerPool({ module: ROUTING_TASKS, threads: 1, maxQueue: settings.routeQueueMax, name: 'routing' });
+  const heavy = new WorkerPool({ module: HEAVY_TASKS, threads: settings.workerThreads, maxQueue: settings.workQueueMax, name: 'heavy', nice: WORKER_NICE });
+  const routing = new WorkerPool({ module: ROUTING_TASKS, threads: 1, maxQueue: settings.routeQueueMax, name: 'routing', nice: WORKER_NICE });
   return {
     heavy,
     routing,

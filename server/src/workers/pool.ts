@@ -48,6 +48,8 @@ export interface PoolOptions {
   maxQueue: number;
   /** Names the threads (in stack traces and the thread list). */
   name: string;
+  /** The threads' nice value on Linux (higher: less CPU when the cores are contended). @defaultValue 0 */
+  nice?: number;
 }
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
@@ -80,7 +82,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(ENTRY, { workerData: { module: this.options.module }, name: this.options.name });
+    const worker = new Worker(ENTRY, { workerData: { module: this.options.module, nice: this.options.nice ?? 0 }, name: this.options.name });
     // An idle thread must not keep a process alive that has nothing else to do (a CLI, a test's
     // end); a thread with a task does, so a script awaiting the task gets its answer.
     worker.unref();
