@@ -27,8 +27,8 @@ export default defineConfig({
         // MapLibre is loaded only once the public page's search and answer are on screen.
         advancedChunks: {
           groups: [
-            // Its stylesheet stays with the entry (main.ts imports it): a CSS module in this group
-            // would make the entry import the whole chunk at once.
+            // Its stylesheet stays with the module that imports it (map/useMap.ts): a CSS module in
+            // this group would make every importer load the whole chunk at once.
             { name: 'maplibre', test: /node_modules[\\/]maplibre-gl[\\/](?!.*\.css$)/ },
             { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|vue-i18n|@intlify)[\\/]/ },
           ],

@@ -1,5 +1,4 @@
 import { createApp } from 'vue';
-import 'maplibre-gl/dist/maplibre-gl.css';
 import './styles/main.css';
 import App from './App.vue';
 import { i18n } from './i18n';

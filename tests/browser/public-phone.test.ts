@@ -138,9 +138,29 @@ describe('the public page on a phone in Chromium', requires(Boolean(chromiumPath
     await context.close();
   });
 
-  it('shows every zone in force as a marker at the opening zoom, with no facility ring over them', async () => {
+  it('shows every zone in force as a marker at the opening zoom, first without MapLibre, then on the map it opens', async () => {
     const { context, page, errors } = await openPhone(browser, server.url);
+    // The opening view is drawn without the map's 290 KB engine: every zone as a marker (or in a
+    // cluster's count), the county names, no facility ring.
+    const overviewMarkers = page.getByTestId('overview-marker');
+    const overviewCount = async () => {
+      const counts = await overviewMarkers.evaluateAll((markers) => markers.map((m) => Number(m.getAttribute('data-count'))));
+      return counts.reduce((sum, count) => sum + count, 0);
+    };
+    await expect.poll(overviewCount).toBe(ZONES.length);
+    for (const box of await overviewMarkers.evaluateAll((markers) => markers.map((m) => { const r = m.getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height }; }))) {
+      expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= PHONE.width && box.y + box.height <= PHONE.height).toBe(true);
+    }
+    await expect.poll(() => page.getByTestId('map-overview').locator('text').allTextContents()).toEqual(expect.arrayContaining(['东昌府区', '临清市']));
+    const loadedMapLibre = () => page.evaluate(() => performance.getEntriesByType('resource').some((entry) => /maplibre/.test(entry.name)));
+    expect(await loadedMapLibre()).toBe(false);
+    expect(await page.evaluate(() => Boolean((globalThis as { riskZoneMap?: unknown }).riskZoneMap))).toBe(false);
+    await saveScreenshot(page, 'phone-overview');
+
+    // A tap on an empty part of the overview opens the zoomable map, which shows the same.
+    await page.getByTestId('overview-open').tap({ position: { x: 20, y: PHONE.height / 2 } });
     await waitForMapIdle(page);
+    expect(await loadedMapLibre()).toBe(true);
     const shown = async () => {
       const markers = await renderedFeatures(page, LayerId.zoneMarker);
       const clusters = await renderedFeatures(page, LayerId.zoneCluster);
@@ -150,8 +170,26 @@ describe('the public page on a phone in Chromium', requires(Boolean(chromiumPath
     expect(await renderedFeatures(page, LayerId.facilityCircle)).toEqual([]);
     expect(await renderedFeatures(page, LayerId.facilityApproximate)).toEqual([]);
     await expect.poll(async () => (await renderedFeatures(page, LayerId.regionLabel)).length).toBeGreaterThan(0);
+    // Once the map has drawn, the overview is gone.
+    await expect.poll(() => page.getByTestId('map-overview').count()).toBe(0);
     await saveScreenshot(page, 'phone-opening');
 
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('opens the map onto the zones of a cluster tapped on the overview', async () => {
+    const { context, page, errors } = await openPhone(browser, server.url);
+    // The three zones of 东昌府区 and 临清 make two markers: tap the one of 东昌府区's two zones.
+    const cluster = page.locator('[data-testid="overview-marker"][data-count="2"]');
+    await expect.poll(() => cluster.count()).toBe(1);
+    const box = (await cluster.boundingBox())!;
+    const surface = (await page.getByTestId('overview-open').boundingBox())!;
+    await page.getByTestId('overview-open').tap({ position: { x: box.x - surface.x + box.width / 2, y: box.y - surface.y + box.height / 2 } });
+    await waitForMapIdle(page);
+    // The camera frames both zones, now drawn as shapes.
+    const drawn = async () => [...new Set((await renderedFeatures(page, LayerId.zoneFill)).map((f) => String(f.properties.name)))].sort();
+    await expect.poll(drawn).toEqual([ZONES[0].name, ZONES[1].name].sort());
     expect(errors).toEqual([]);
     await context.close();
   });

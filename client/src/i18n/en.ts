@@ -107,6 +107,7 @@ const en: Messages = {
     noZones: 'No zone is in force.',
     hospitals: 'Designated hospitals and fever clinics',
     checkpoints: 'Entry checkpoints',
+    showMore: 'Show {count} more (of {total})',
   },
   lookup: {
     title: 'Am I in a zone?',
@@ -304,6 +305,13 @@ const en: Messages = {
     hotlinesNotOnFile: 'The township hotlines of {county} are not on file; call the number your township office published.',
     sheetExpand: 'Show more',
     sheetCollapse: 'Show less',
+  },
+  overview: {
+    label: 'Overview of the risk zones: {summary}',
+    summary: '{sealed} sealed, {controlled} controlled and {precaution} precaution zones',
+    open: 'Open the zoomable map',
+    openHint: 'Tap the map to zoom in',
+    loading: 'Loading the zoomable map…',
   },
   offline: {
     fetchedAt: 'Offline: showing data fetched {time}',

@@ -2,14 +2,31 @@
 import { useI18n } from 'vue-i18n';
 import type { ZoneExpiry, ZoneKind } from '../api/types';
 
+/**
+ * Made once: a formatter with a time zone costs the browser a look-up in its time-zone data, and
+ * lists call these for every row.
+ */
+const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
 /** Today's calendar day in Asia/Shanghai as 'YYYY-MM-DD' (the API's notion of a day). */
 export function shanghaiToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  return SHANGHAI_DAY.format(now);
+}
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+/** A date-and-time formatter in Shanghai time for one UI locale, made on first use. */
+function dateTimeFormat(locale: string): Intl.DateTimeFormat {
+  let format = dateTimeFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' });
+    dateTimeFormats.set(locale, format);
+  }
+  return format;
 }
 
 /** Adds whole days to a 'YYYY-MM-DD' date. */
@@ -51,11 +68,7 @@ export function useFormatters() {
     if (!iso) return '';
     const date = new Date(iso);
     if (Number.isNaN(date.getTime())) return iso;
-    return new Intl.DateTimeFormat(locale.value === 'en' ? 'en-GB' : 'zh-CN', {
-      timeZone: 'Asia/Shanghai',
-      dateStyle: 'medium',
-      timeStyle: 'short',
-    }).format(date);
+    return dateTimeFormat(locale.value === 'en' ? 'en-GB' : 'zh-CN').format(date);
   };
 
   /** "Expected to become controlled on 2022-11-18" / "Expected to be lifted on …". */

@@ -108,6 +108,7 @@ const zh = {
     noZones: '当前没有生效的风险区域。',
     hospitals: '定点医院与发热门诊',
     checkpoints: '入聊通道服务点',
+    showMore: '再显示 {count} 个（共 {total} 个）',
   },
   lookup: {
     title: '我在风险区内吗？',
@@ -306,6 +307,13 @@ const zh = {
     hotlinesNotOnFile: '{county}的乡镇（街道）咨询报备电话未收录，请拨打所在乡镇（街道）公布的电话。',
     sheetExpand: '展开',
     sheetCollapse: '收起',
+  },
+  overview: {
+    label: '风险区概览：{summary}',
+    summary: '封控区 {sealed} 个、管控区 {controlled} 个、防范区 {precaution} 个',
+    open: '打开可缩放地图',
+    openHint: '点按地图可放大查看',
+    loading: '正在加载可缩放地图…',
   },
   offline: {
     fetchedAt: '当前离线：显示的是 {time} 获取的数据',

@@ -5,6 +5,9 @@
  * Hover and selection are feature-state, never data rewrites.
  */
 import * as maplibregl from 'maplibre-gl';
+// MapLibre's stylesheet (72 KB, mostly its control icons) comes with the map's chunk, not with the
+// first page load, which blocks rendering on every stylesheet it names.
+import 'maplibre-gl/dist/maplibre-gl.css';
 import type {
   LayerSpecification,
   LngLatLike,
@@ -18,22 +21,11 @@ import type {
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { markRaw, onBeforeUnmount, onMounted, readonly, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
 import { LOCAL_IDEOGRAPH_FONT_FAMILY, OVERLAY_ORDER, type LayerId } from './ids';
+import { LIAOCHENG_BOUNDS, LIAOCHENG_CENTER, LIAOCHENG_ZOOM, OPENING_PADDING } from './view';
 
 // MapLibre 6 looks for its worker next to its own module file; once bundled that file is gone,
 // so point it at the copy Vite emits as an asset.
 maplibregl.setWorkerUrl(workerUrl);
-
-/** Liaocheng city centre. */
-export const LIAOCHENG_CENTER: [number, number] = [115.98, 36.45];
-export const LIAOCHENG_ZOOM = 8.5;
-/**
- * The extent of Liaocheng's eight county-level divisions: the first view fits it, whatever the
- * size of the screen (a fixed zoom cut off Linqing on wide screens and most of the city on phones).
- */
-export const LIAOCHENG_BOUNDS: [[number, number], [number, number]] = [
-  [115.27, 35.78],
-  [116.55, 37.04],
-];
 
 export type StyleInstaller = (map: MapLibreMap) => void;
 
@@ -123,7 +115,7 @@ export function useMap(container: Ref<HTMLElement | null>, options: UseMapOption
       style: options.style(),
       center: options.center ?? LIAOCHENG_CENTER,
       zoom: options.zoom ?? LIAOCHENG_ZOOM,
-      ...(options.bounds === null ? {} : { bounds: options.bounds ?? LIAOCHENG_BOUNDS, fitBoundsOptions: { padding: 16 } }),
+      ...(options.bounds === null ? {} : { bounds: options.bounds ?? LIAOCHENG_BOUNDS, fitBoundsOptions: { padding: OPENING_PADDING } }),
       localIdeographFontFamily: LOCAL_IDEOGRAPH_FONT_FAMILY,
       attributionControl: { compact: true },
       // Keep the canvas out of the tab order trap: keyboard users pan with arrow keys once focused.

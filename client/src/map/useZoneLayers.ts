@@ -7,8 +7,9 @@ import type { FeatureCollection } from 'geojson';
 import { watch, type Ref } from 'vue';
 import type { ZoneGeometry, ZoneKind } from '../api/types';
 import { ZONE_FILL, ZONE_OUTLINE, ZONE_RANK } from './colors';
-import { geometryBounds, labelPoint } from './geometry';
+import { labelPoint } from './geometry';
 import { LABEL_FONT, LayerId, SourceId } from './ids';
+import { markerPoints, ZONE_CLUSTER_RADIUS, ZONE_MARKER_MAX_ZOOM } from './zoneMarkers';
 import type { MapHandle } from './useMap';
 
 /** The zone properties the layers read; public and designer zones both have them. */
@@ -72,39 +73,6 @@ function labelPoints(zones: MappableZones | null): FeatureCollection {
   }
   return { type: 'FeatureCollection', features };
 }
-
-/**
- * One marker per zone at its label point, with its extent (for the camera) as four numbers:
- * cluster properties and feature properties hold numbers well, arrays not at all.
- */
-function markerPoints(zones: MappableZones | null): FeatureCollection {
-  const features: FeatureCollection['features'] = [];
-  for (const zone of zones?.features ?? []) {
-    const point = labelPoint(zone.geometry);
-    const bounds = geometryBounds(zone.geometry);
-    if (!point || !bounds) continue;
-    features.push({
-      type: 'Feature',
-      properties: {
-        id: zone.properties.id,
-        name: zone.properties.name,
-        kind: zone.properties.kind,
-        west: bounds[0][0],
-        south: bounds[0][1],
-        east: bounds[1][0],
-        north: bounds[1][1],
-      },
-      geometry: { type: 'Point', coordinates: point },
-    });
-  }
-  return { type: 'FeatureCollection', features };
-}
-
-/**
- * Below this zoom a zone is drawn as a marker too (clustered with counts); from it on its shape
- * is large enough to see: a compound of 200 m is about 10 px at zoom 13 on a phone.
- */
-export const ZONE_MARKER_MAX_ZOOM = 13;
 
 const countOf = (kind: ZoneKind): ExpressionSpecification => ['+', ['case', ['==', ['get', 'kind'], kind], 1, 0]];
 /** A cluster takes the colour of the strictest kind it holds. */
@@ -214,7 +182,7 @@ export function useZoneLayers(
       data: markerPoints(zones.value),
       promoteId: 'id',
       cluster: true,
-      clusterRadius: 36,
+      clusterRadius: ZONE_CLUSTER_RADIUS,
       clusterMaxZoom: ZONE_MARKER_MAX_ZOOM - 1,
       clusterProperties: { sealed: countOf('sealed'), controlled: countOf('controlled'), precaution: countOf('precaution') },
     });
