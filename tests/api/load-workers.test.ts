@@ -147,6 +147,17 @@ describe.each(backends())('load and abuse on %s', (backend) => {
     expect(answers[12].body.links.find((l: any) => l.rel === 'self').href).toContain(`datetime=${encodeURIComponent(`${PUBLISHED_ON}/${LATER}`)}`);
   });
 
+  it('runs a tile’s gzip queued behind a map build first: short tasks do not wait behind long ones', async () => {
+    const heavy = server.ctx.workers.heavy;
+    const busy = occupyHeavyThread(server);
+    const order: string[] = [];
+    // Both wait behind the busy thread; replies come back in the order the thread ran the tasks.
+    const map = heavy.run(Task.renderDay, { day: LATER, publication: 0, entries: [] }).then(() => order.push(Task.renderDay));
+    const tile = heavy.run(Task.gzip, { bytes: crypto.randomBytes(1000) }).then(() => order.push(Task.gzip));
+    await Promise.all([busy, map, tile]);
+    expect(order).toEqual([Task.gzip, Task.renderDay]);
+  });
+
   it('searches the routes of a truck report without a checkpoint in the routing worker', async () => {
     const coordinator = await loginAs(server.url, 'coord1');
     const before = completed(server, 'routing', 'plan');

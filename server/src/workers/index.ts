@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { WorkerPool, type PoolStats } from './pool';
+import { Task } from './tasks';
 
 const HEAVY_TASKS = fileURLToPath(new URL('./tasks.ts', import.meta.url));
 const ROUTING_TASKS = fileURLToPath(new URL('./routing-tasks.ts', import.meta.url));
@@ -22,7 +23,7 @@ export const WORKER_NICE = 10;
  * with 503 `server_busy`.
  */
 export function createWorkers(settings: { workerThreads: number; workQueueMax: number; routeQueueMax: number }) {
-  const heavy = new WorkerPool({ module: HEAVY_TASKS, threads: settings.workerThreads, maxQueue: settings.workQueueMax, name: 'heavy', nice: WORKER_NICE });
+  const heavy = new WorkerPool({ module: HEAVY_TASKS, threads: settings.workerThreads, maxQueue: settings.workQueueMax, name: 'heavy', nice: WORKER_NICE, quickTasks: [Task.gzip, Task.cutTile] });
   const routing = new WorkerPool({ module: ROUTING_TASKS, threads: 1, maxQueue: settings.routeQueueMax, name: 'routing', nice: WORKER_NICE });
   return {
     heavy,

@@ -50,12 +50,17 @@ export interface PoolOptions {
   name: string;
   /** The threads' nice value on Linux (higher: less CPU when the cores are contended). @defaultValue 0 */
   nice?: number;
+  /**
+   * Tasks that are short and bounded (a tile's gzip): they wait only behind each other, not behind
+   * a queue of long ones (a page of a thousand zones, a past day's map). @defaultValue none
+   */
+  quickTasks?: readonly string[];
 }
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
 /**
- * A fixed set of worker threads with a bounded FIFO queue. The event loop hands them the heavy
+ * A fixed set of worker threads with a bounded queue (first come first served, short tasks ahead of long ones). The event loop hands them the heavy
  * work (building past-day maps, cutting and compressing tiles and OGC pages, route searches) and
  * stays free for cheap answers; when the queue is full, a request is refused at once (503
  * `server_busy`, Retry-After) rather than queued without limit, so memory and latency stay bounded.
@@ -69,6 +74,8 @@ const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
+  /** Waiting quick tasks (and urgent ones, at its head): served before `queue`. */
+  private readonly quickQueue: Job[] = [];
   private readonly completed: Record<string, number> = {};
   private refused = 0;
   private nextId = 1;
@@ -129,17 +136,18 @@ export class WorkerPool {
     }
     return new Promise<T>((resolve, reject) => {
       const job: Job = { task, payload, transfer: options.transfer ?? [], resolve: resolve as (v: unknown) => void, reject };
-      if (options.urgent) this.queue.unshift(job);
+      if (options.urgent) this.quickQueue.unshift(job);
+      else if (this.options.quickTasks?.includes(task)) this.quickQueue.push(job);
       else this.queue.push(job);
       this.pump();
     });
   }
 
   private pump(): void {
-    while (this.queue.length > this.slots.filter((s) => !s.job).length && this.slots.length < this.maxThreads) this.slots.push(this.spawn());
+    while (this.waiting > this.slots.filter((s) => !s.job).length && this.slots.length < this.maxThreads) this.slots.push(this.spawn());
     for (const slot of this.slots) {
       if (slot.job) continue;
-      const job = this.queue.shift();
+      const job = this.quickQueue.shift() ?? this.queue.shift();
       if (!job) return;
       const id = this.nextId++;
       slot.job = { ...job, id };
@@ -153,16 +161,20 @@ export class WorkerPool {
     }
   }
 
+  private get waiting(): number {
+    return this.queue.length + this.quickQueue.length;
+  }
+
   /** Whether a task submitted now would be refused. */
   get full(): boolean {
-    return this.queue.length >= this.options.maxQueue && this.slots.length >= this.maxThreads && !this.slots.some((s) => !s.job);
+    return this.waiting >= this.options.maxQueue && this.slots.length >= this.maxThreads && !this.slots.some((s) => !s.job);
   }
 
   stats(): PoolStats {
     return {
       threads: this.maxThreads,
       busy: this.slots.filter((s) => s.job).length,
-      queued: this.queue.length,
+      queued: this.waiting,
       maxQueue: this.options.maxQueue,
       completed: { ...this.completed },
       refused: this.refused,
@@ -173,7 +185,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new Error(`worker pool ${this.options.name} is closed`));
+    for (const job of [...this.quickQueue.splice(0), ...this.queue.splice(0)]) job.reject(new Error(`worker pool ${this.options.name} is closed`));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
