@@ -2,7 +2,10 @@ import { createApp } from 'vue';
 import './styles/main.css';
 import App from './App.vue';
 import { i18n } from './i18n';
+import { askForOpeningZones } from './public/openingZones';
 import { router } from './router';
+
+askForOpeningZones();
 
 const mount = () => createApp(App).use(router).use(i18n).mount('#app');
 
