@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends';
 import { Client, loginAs, startTestServer, type TestServer } from '../helpers/server';
 import { fakeClock, realClock, travelTo } from '../helpers/clock';
+import { fileURLToPath } from 'node:url';
 import { Task } from '../../server/src/workers';
+import { WorkerPool } from '../../server/src/workers/pool';
 
 const square = (lon: number, lat: number, d: number) => ({
   type: 'Polygon',
@@ -241,6 +243,27 @@ describe.each(backends())('a full work queue on %s', (backend) => {
       const again = await fetch(`${server.url}${p}`);
       expect(again.status, p).toBe(200);
       expect(((await again.json()) as any).type).toBe('FeatureCollection');
+    }
+  });
+});
+
+describe('a task that waited too long', () => {
+  it('is refused with 503 server_busy when a thread comes free, and the pool serves the next one', async () => {
+    const pool = new WorkerPool({ module: fileURLToPath(new URL('../../server/src/workers/tasks.ts', import.meta.url)), threads: 1, maxQueue: 10, name: 'wait-test', maxWaitMs: 50 });
+    try {
+      // About a second of level-9 gzip: the task behind it waits far beyond 50 ms.
+      const busy = pool.run(Task.gzip, { bytes: crypto.randomBytes(24_000_000), level: 9 });
+      const late = pool.run(Task.gzip, { bytes: crypto.randomBytes(100) }).then(
+        () => 'ran',
+        (err: { code?: string; status?: number }) => `${err.status} ${err.code}`,
+      );
+      await busy;
+      expect(await late).toBe('503 server_busy');
+      expect(pool.stats().refused).toBe(1);
+      // A task that finds the thread free does not wait, and runs.
+      await expect(pool.run(Task.gzip, { bytes: crypto.randomBytes(100) })).resolves.toHaveProperty('gzip');
+    } finally {
+      await pool.close();
     }
   });
 });

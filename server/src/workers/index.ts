@@ -17,14 +17,21 @@ export { busy, BUSY_RETRY_AFTER_S, type PoolStats } from './pool';
 export const WORKER_NICE = 10;
 
 /**
+ * How long a task may wait for a thread before it is refused with 503 `server_busy`: a bulletin
+ * night's abuse (50 pages of a thousand zones every 10 s) on two cores queued pages for over a
+ * minute, past any client's patience; a refusal with Retry-After is the better answer.
+ */
+export const QUEUE_WAIT_MAX_MS = 20_000;
+
+/**
  * The service's worker threads: `heavy` (WORKER_THREADS threads) builds past-day maps, cuts and
  * compresses tiles and OGC pages; `routing` (one thread) holds the road graph and runs every route
  * search. They refuse work beyond WORK_QUEUE_MAX (heavy) or ROUTE_QUEUE_MAX (routing) waiting tasks
  * with 503 `server_busy`.
  */
 export function createWorkers(settings: { workerThreads: number; workQueueMax: number; routeQueueMax: number }) {
-  const heavy = new WorkerPool({ module: HEAVY_TASKS, threads: settings.workerThreads, maxQueue: settings.workQueueMax, name: 'heavy', nice: WORKER_NICE, quickTasks: [Task.gzip, Task.cutTile] });
-  const routing = new WorkerPool({ module: ROUTING_TASKS, threads: 1, maxQueue: settings.routeQueueMax, name: 'routing', nice: WORKER_NICE });
+  const heavy = new WorkerPool({ module: HEAVY_TASKS, threads: settings.workerThreads, maxQueue: settings.workQueueMax, name: 'heavy', nice: WORKER_NICE, quickTasks: [Task.gzip, Task.cutTile], maxWaitMs: QUEUE_WAIT_MAX_MS });
+  const routing = new WorkerPool({ module: ROUTING_TASKS, threads: 1, maxQueue: settings.routeQueueMax, name: 'routing', nice: WORKER_NICE, maxWaitMs: QUEUE_WAIT_MAX_MS });
   return {
     heavy,
     routing,

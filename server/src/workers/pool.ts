@@ -28,6 +28,9 @@ export type TaskReply = { id: number; ok: true; result: unknown } | { id: number
 
 interface Job {
   task: string;
+  /** When it was queued (performance.now()), for `maxWaitMs`. */
+  queuedAt: number;
+  urgent: boolean;
   payload: unknown;
   transfer: TransferListItem[];
   resolve: (value: unknown) => void;
@@ -55,6 +58,13 @@ export interface PoolOptions {
    * a queue of long ones (a page of a thousand zones, a past day's map). @defaultValue none
    */
   quickTasks?: readonly string[];
+  /**
+   * A task that has waited this long when a thread comes free is refused (503 `server_busy`)
+   * instead of run: its client has likely given up, and a queue of long tasks on a loaded machine
+   * would otherwise answer minutes late rather than at once. Urgent tasks are never refused.
+   * @defaultValue no limit
+   */
+  maxWaitMs?: number;
 }
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
@@ -135,7 +145,7 @@ export class WorkerPool {
       return Promise.reject(busy());
     }
     return new Promise<T>((resolve, reject) => {
-      const job: Job = { task, payload, transfer: options.transfer ?? [], resolve: resolve as (v: unknown) => void, reject };
+      const job: Job = { task, payload, queuedAt: performance.now(), urgent: options.urgent ?? false, transfer: options.transfer ?? [], resolve: resolve as (v: unknown) => void, reject };
       if (options.urgent) this.quickQueue.unshift(job);
       else if (this.options.quickTasks?.includes(task)) this.quickQueue.push(job);
       else this.queue.push(job);
@@ -147,7 +157,7 @@ export class WorkerPool {
     while (this.waiting > this.slots.filter((s) => !s.job).length && this.slots.length < this.maxThreads) this.slots.push(this.spawn());
     for (const slot of this.slots) {
       if (slot.job) continue;
-      const job = this.quickQueue.shift() ?? this.queue.shift();
+      const job = this.next();
       if (!job) return;
       const id = this.nextId++;
       slot.job = { ...job, id };
@@ -158,6 +168,17 @@ export class WorkerPool {
         slot.job = null;
         job.reject(err);
       }
+    }
+  }
+
+  /** The next task to run; those that waited beyond `maxWaitMs` are refused on the way. */
+  private next(): Job | undefined {
+    const { maxWaitMs } = this.options;
+    for (;;) {
+      const job = this.quickQueue.shift() ?? this.queue.shift();
+      if (!job || job.urgent || maxWaitMs === undefined || performance.now() - job.queuedAt <= maxWaitMs) return job;
+      this.refused++;
+      job.reject(busy());
     }
   }
 
