@@ -42,11 +42,11 @@ export interface CutTileInput {
   features: { geometry: GeoJSON.MultiPolygon; properties: { id: string; kind: string; name: string; nextChangeOn: string | null } }[];
 }
 
-/** A map of zones as the main thread hands it to {@link Task.ogcPage}: its etag and its GeoJSON bytes. */
+/** A map of zones as the main thread hands it to {@link Task.ogcPage}: its etag and its gzipped GeoJSON. */
 export interface SharedMap {
   /** The map's etag: the same etag, the same features. */
   key: string;
-  /** The map's FeatureCollection, shared rather than copied (the worker reads it only when it does not hold the map yet). */
+  /** The map's FeatureCollection gzipped, shared rather than copied (read only when this thread does not hold the map yet). */
   bytes: SharedArrayBuffer;
 }
 
@@ -76,7 +76,7 @@ function keep(key: string, build: () => ZonesIndex): ZonesIndex {
 }
 
 function mapIndex(map: SharedMap): ZonesIndex {
-  return keep(map.key, () => zonesIndex((JSON.parse(Buffer.from(map.bytes).toString('utf8')) as { features: PlainFeature[] }).features));
+  return keep(map.key, () => zonesIndex((JSON.parse(zlib.gunzipSync(Buffer.from(map.bytes)).toString('utf8')) as { features: PlainFeature[] }).features));
 }
 
 /** The zones of one map, or of several (the days of an interval): each zone as on the last map that has it. */
