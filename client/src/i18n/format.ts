@@ -3,19 +3,15 @@ import { useI18n } from 'vue-i18n';
 import type { ZoneExpiry, ZoneKind } from '../api/types';
 
 /**
- * Made once: a formatter with a time zone costs the browser a look-up in its time-zone data, and
- * lists call these for every row.
+ * Made once, on first use: a formatter with a time zone costs the browser a look-up in its
+ * time-zone data (tens of milliseconds on a slow phone), and lists call these for every row.
  */
-const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+let shanghaiDay: Intl.DateTimeFormat | null = null;
 
 /** Today's calendar day in Asia/Shanghai as 'YYYY-MM-DD' (the API's notion of a day). */
 export function shanghaiToday(now: Date = new Date()): string {
-  return SHANGHAI_DAY.format(now);
+  shanghaiDay ??= new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+  return shanghaiDay.format(now);
 }
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
