@@ -13,6 +13,7 @@ import { fakeClock, realClock, travelTo } from '../helpers/clock';
 import { fileURLToPath } from 'node:url';
 import { Task } from '../../server/src/workers';
 import { WorkerPool } from '../../server/src/workers/pool';
+import { CRS84 } from '../../server/src/ogc/ogc.service';
 
 const square = (lon: number, lat: number, d: number) => ({
   type: 'Polygon',
@@ -243,6 +244,28 @@ describe.each(backends())('a full work queue on %s', (backend) => {
       const again = await fetch(`${server.url}${p}`);
       expect(again.status, p).toBe(200);
       expect(((await again.json()) as any).type).toBe('FeatureCollection');
+    }
+  });
+});
+
+describe('the order of waiting tasks', () => {
+  it('serves long tasks of different names in turn: a burst of pages does not keep a map waiting behind all of it', async () => {
+    const pool = new WorkerPool({ module: fileURLToPath(new URL('../../server/src/workers/tasks.ts', import.meta.url)), threads: 1, maxQueue: 10, name: 'turn-test' });
+    try {
+      const order: string[] = [];
+      const busy = pool.run(Task.gzip, { bytes: crypto.randomBytes(24_000_000), level: 9 });
+      const page = (offset: number) => ({
+        maps: [], collection: { url: 'http://localhost/ogc/collections/zones', title: 'zones' },
+        query: { bbox: null, bboxCrs: CRS84, datetime: null, properties: null, sortby: [], filter: null, filterParams: [], crs: CRS84, limit: 1, offset, format: null },
+      });
+      const runs = [
+        ...[0, 1, 2].map((i) => pool.run(Task.ogcPage, page(i)).then(() => order.push(`page ${i}`))),
+        pool.run(Task.renderDay, { day: LATER, publication: 0, entries: [] }).then(() => order.push('map')),
+      ];
+      await Promise.all([busy, ...runs]);
+      expect(order).toEqual(['page 0', 'map', 'page 1', 'page 2']);
+    } finally {
+      await pool.close();
     }
   });
 });

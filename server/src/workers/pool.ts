@@ -70,7 +70,8 @@ export interface PoolOptions {
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
 /**
- * A fixed set of worker threads with a bounded queue (first come first served, short tasks ahead of long ones). The event loop hands them the heavy
+ * A fixed set of worker threads with a bounded queue (short tasks ahead of long ones, long ones
+ * taking turns by task name, each name first come first served). The event loop hands them the heavy
  * work (building past-day maps, cutting and compressing tiles and OGC pages, route searches) and
  * stays free for cheap answers; when the queue is full, a request is refused at once (503
  * `server_busy`, Retry-After) rather than queued without limit, so memory and latency stay bounded.
@@ -83,7 +84,12 @@ const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
  */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: Job[] = [];
+  /**
+   * Waiting long tasks, one queue per task name, served in turn: fifty pages of a thousand zones
+   * asked at once must not keep a past day's map waiting behind all of them (in the mixed bench
+   * they did, until every map was refused for waiting too long).
+   */
+  private readonly queues = new Map<string, Job[]>();
   /** Waiting quick tasks (and urgent ones, at its head): served before `queue`. */
   private readonly quickQueue: Job[] = [];
   private readonly completed: Record<string, number> = {};
@@ -148,7 +154,11 @@ export class WorkerPool {
       const job: Job = { task, payload, queuedAt: performance.now(), urgent: options.urgent ?? false, transfer: options.transfer ?? [], resolve: resolve as (v: unknown) => void, reject };
       if (options.urgent) this.quickQueue.unshift(job);
       else if (this.options.quickTasks?.includes(task)) this.quickQueue.push(job);
-      else this.queue.push(job);
+      else {
+        const queue = this.queues.get(task);
+        if (queue) queue.push(job);
+        else this.queues.set(task, [job]);
+      }
       this.pump();
     });
   }
@@ -175,15 +185,28 @@ export class WorkerPool {
   private next(): Job | undefined {
     const { maxWaitMs } = this.options;
     for (;;) {
-      const job = this.quickQueue.shift() ?? this.queue.shift();
+      const job = this.quickQueue.shift() ?? this.nextLong();
       if (!job || job.urgent || maxWaitMs === undefined || performance.now() - job.queuedAt <= maxWaitMs) return job;
       this.refused++;
       job.reject(busy());
     }
   }
 
+  /** The head of the next task name's queue; that name then goes to the back of the turn. */
+  private nextLong(): Job | undefined {
+    for (const [task, queue] of this.queues) {
+      this.queues.delete(task);
+      const job = queue.shift();
+      if (queue.length) this.queues.set(task, queue);
+      if (job) return job;
+    }
+    return undefined;
+  }
+
   private get waiting(): number {
-    return this.queue.length + this.quickQueue.length;
+    let n = this.quickQueue.length;
+    for (const queue of this.queues.values()) n += queue.length;
+    return n;
   }
 
   /** Whether a task submitted now would be refused. */
@@ -206,7 +229,9 @@ export class WorkerPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const job of [...this.quickQueue.splice(0), ...this.queue.splice(0)]) job.reject(new Error(`worker pool ${this.options.name} is closed`));
+    const waiting = [...this.quickQueue.splice(0), ...[...this.queues.values()].flat()];
+    this.queues.clear();
+    for (const job of waiting) job.reject(new Error(`worker pool ${this.options.name} is closed`));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
