@@ -67,3 +67,9 @@ export type FacilityKind = (typeof FACILITY_KINDS)[number];
 /** The hand-over sequence of a reported truck: reported → arrived → en route → handed over. */
 export const TRUCK_STATES = ['reported', 'arrived', 'en_route', 'handed_over'] as const;
 export type TruckState = (typeof TRUCK_STATES)[number];
+
+/**
+ * Today's public map (`GET /api/public/zones` without `asOf`). The service names it in a preload
+ * `Link` header on the public page, and the page's first request for it takes that response.
+ */
+export const PUBLIC_ZONES_PATH = '/api/public/zones';

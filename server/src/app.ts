@@ -5,6 +5,7 @@ import express from 'express';
 import helmet from 'helmet';
 import compression from 'compression';
 import cookieParser from 'cookie-parser';
+import { PUBLIC_ZONES_PATH } from '../../contract/vocabulary';
 import { ogcRouteDeps, type AppContext } from './context';
 import { deferBody, errorHandler, headersSetBy, unknownRoute } from './http';
 import { loadSession, sameOriginWrites } from './auth/auth.middleware';
@@ -112,7 +113,12 @@ export function createApp(ctx: AppContext) {
 
   if (fs.existsSync(path.join(CLIENT_DIST, 'index.html'))) {
     app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api\/|ogc\/|tiles\/).*/, (_req, res) => res.sendFile(path.join(CLIENT_DIST, 'index.html')));
+    app.get(/^\/(?!api\/|ogc\/|tiles\/).*/, (req, res) => {
+      // The public map of today needs today's zones first: the browser starts that request with
+      // the page's scripts instead of after them (client/src/public/openingZones.ts takes it).
+      if (req.path === '/' && req.query.asOf === undefined) res.setHeader('Link', `<${PUBLIC_ZONES_PATH}>; rel=preload; as=fetch; crossorigin`);
+      res.sendFile(path.join(CLIENT_DIST, 'index.html'));
+    });
   }
   app.use(unknownRoute);
   app.use(errorHandler((msg, err) => console.error(`[error] ${msg}`, err)));

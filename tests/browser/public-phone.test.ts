@@ -152,6 +152,15 @@ describe('the public page on a phone in Chromium', requires(Boolean(chromiumPath
       expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= PHONE.width && box.y + box.height <= PHONE.height).toBe(true);
     }
     await expect.poll(() => page.getByTestId('map-overview').locator('text').allTextContents()).toEqual(expect.arrayContaining(['东昌府区', '临清市']));
+    // Today's zones were preloaded with the page (the service's Link header), and that one request
+    // is the one the page used.
+    const zoneRequests = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => new URL(entry.name).pathname === '/api/public/zones')
+        .map((entry) => (entry as unknown as { initiatorType: string }).initiatorType),
+    );
+    expect(zoneRequests).toEqual(['link']);
     const loadedMapLibre = () => page.evaluate(() => performance.getEntriesByType('resource').some((entry) => /maplibre/.test(entry.name)));
     expect(await loadedMapLibre()).toBe(false);
     expect(await page.evaluate(() => Boolean((globalThis as { riskZoneMap?: unknown }).riskZoneMap))).toBe(false);
