@@ -84,6 +84,7 @@ export function createContext(config: Config, db: Database) {
       reader: db.reader,
       zones: () => publicMap.zones(),
       zonesOn: (day) => publicMap.zones(day),
+      pastMapOn: (day) => publicMap.publishedMapOn(day),
       serviceArea: config.serviceArea,
       publicUrl: config.publicUrl,
       workers: workers.heavy,

@@ -150,6 +150,20 @@ describe.each(backends())('load and abuse on %s', (backend) => {
     expect(answers[12].body.links.find((l: any) => l.rel === 'self').href).toContain(`datetime=${encodeURIComponent(`${PUBLISHED_ON}/${LATER}`)}`);
   });
 
+  it('reads an OGC page of a past day from the map rendered on a worker thread, shared with the public map', async () => {
+    const maps = completed(server, 'heavy', Task.renderDay);
+    const pages = completed(server, 'heavy', Task.ogcPage);
+    const [before, after] = await Promise.all([anon.get('/ogc/collections/zones/items?datetime=2022-11-09'), anon.get('/ogc/collections/zones/items?datetime=2022-11-18')]);
+    expect([before.status, after.status]).toEqual([200, 200]);
+    expect(before.body.features).toEqual([]);
+    expect(after.body.features.map((f: any) => f.id)).toEqual([zoneId]);
+    expect(completed(server, 'heavy', Task.renderDay) - maps).toBe(2);
+    expect(completed(server, 'heavy', Task.ogcPage) - pages).toBe(2);
+    // The public map of that day is the same build, kept.
+    expect((await anon.get('/api/public/zones?asOf=2022-11-18')).body.features.map((f: any) => f.id)).toEqual([zoneId]);
+    expect(completed(server, 'heavy', Task.renderDay) - maps).toBe(2);
+  });
+
   it('runs a tile’s gzip queued behind a map build first: short tasks do not wait behind long ones', async () => {
     const heavy = server.ctx.workers.heavy;
     const busy = occupyHeavyThread(server);

@@ -151,6 +151,15 @@ export interface ItemsPage {
 const MAX_CACHED_PAGES = 256;
 const MAX_CACHED_BYTES = 64 * 1024 * 1024;
 
+/** Maps kept in memory the page workers share (each a few MB of gzip). */
+const SHARED_MAPS_KEPT = 8;
+
+/** A map a page is read from: its etag and its gzipped GeoJSON. */
+interface MapSource {
+  etag: string;
+  gzip: () => Promise<Buffer>;
+}
+
 /** A zones page built (or being built) on a worker thread; concurrent requests share the one build. */
 interface CachedPage {
   built: Promise<{ json: Buffer; gzip: Buffer }>;
@@ -170,6 +179,12 @@ export interface OgcDeps {
   publicUrl: string;
   /** The map as published at the end of a day; today's map for today or no day. */
   zonesOn?: (day: string) => Promise<PublicSnapshot>;
+  /**
+   * The bytes of the map as published at the end of a past day, rendered and compressed on a
+   * worker thread once and kept (the public map's `asOf`); when given, a `datetime` of past days
+   * costs the event loop no rendering of its own.
+   */
+  pastMapOn?: (day: string) => Promise<{ etag: string; gzip: Buffer }>;
   /** Worker threads: the zones' pages are built and compressed there, never on the event loop. */
   workers: WorkerPool;
 }
@@ -201,19 +216,25 @@ export function ogcService(deps: OgcDeps) {
    * JSON of today's map for this instead took 100–200 ms of the event loop at each publication
    * under the mixed bench.
    */
-  const sharedBytes = new WeakMap<PublicSnapshot, Promise<SharedMap>>();
-  const shared = (snap: PublicSnapshot): Promise<SharedMap> => {
-    let map = sharedBytes.get(snap);
-    if (!map) {
-      map = snap.gzip().then((gzip) => {
+  const sharedBytes = new Map<string, Promise<SharedMap>>();
+  const shared = (source: MapSource): Promise<SharedMap> => {
+    // By etag: the same etag, the same bytes. Least recently used first, a few maps kept.
+    let map = sharedBytes.get(source.etag);
+    if (map) sharedBytes.delete(source.etag);
+    else {
+      const made = source.gzip().then((gzip) => {
         const bytes = new SharedArrayBuffer(gzip.length);
         new Uint8Array(bytes).set(gzip);
-        return { key: snap.etag, bytes };
+        return { key: source.etag, bytes };
       });
-      sharedBytes.set(snap, map);
       // A failed compression is not kept: the next page asks again.
-      map.catch(() => sharedBytes.delete(snap));
+      made.catch(() => {
+        if (sharedBytes.get(source.etag) === made) sharedBytes.delete(source.etag);
+      });
+      map = made;
     }
+    sharedBytes.set(source.etag, map);
+    while (sharedBytes.size > SHARED_MAPS_KEPT) sharedBytes.delete(sharedBytes.keys().next().value!);
     return map;
   };
 
@@ -233,10 +254,17 @@ export function ogcService(deps: OgcDeps) {
    * last) the page's worker makes. The map changes only on days with a publication, so only those
    * days and the interval's ends are read. Days after today have no map yet and add nothing.
    */
-  const zonesFor = async (range: DayRange | null): Promise<PublicSnapshot[]> => {
-    if (!range) return [await deps.zones()];
+  const zonesFor = async (range: DayRange | null): Promise<MapSource[]> => {
+    const ofSnapshot = (snap: PublicSnapshot): MapSource => ({ etag: snap.etag, gzip: () => snap.gzip() });
+    if (!range) return [ofSnapshot(await deps.zones())];
     const today = todayInShanghai();
-    const zonesOn = deps.zonesOn ?? (() => deps.zones());
+    const zonesOn = async (day: string): Promise<MapSource> => {
+      if (day < today && deps.pastMapOn) {
+        const past = await deps.pastMapOn(day);
+        return { etag: past.etag, gzip: async () => past.gzip };
+      }
+      return ofSnapshot(await (day < today && deps.zonesOn ? deps.zonesOn(day) : deps.zones()));
+    };
     if (range.from !== null && range.from === range.to) return range.from > today ? [] : [await zonesOn(range.from)];
     const days = boundedDays(range, range.from ? null : await repo.firstPublicationDay(), today);
     if (!days) return [];
