@@ -1,6 +1,30 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
+
+/**
+ * Puts the entry's stylesheet (about 18 KB, 4.5 KB gzip) into index.html as a <style> element.
+ * A linked stylesheet blocks the first paint until it has come over the network; on a slow phone
+ * network that is a whole round trip before even the header shows. The lazy chunks' stylesheets
+ * (the map, the workspaces) stay files. The service's CSP allows inline styles.
+ */
+function inlineEntryStylesheet(): Plugin {
+  return {
+    name: 'inline-entry-stylesheet',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        return html.replace(/<link rel="stylesheet"[^>]*href="\/(assets\/[^"]+\.css)"[^>]*>/g, (tag, fileName: string) => {
+          const asset = ctx.bundle?.[fileName];
+          if (!asset || asset.type !== 'asset') return tag;
+          delete ctx.bundle![fileName];
+          return `<style>${String(asset.source)}</style>`;
+        });
+      },
+    },
+  };
+}
 
 // The Express server answers /api, /tiles and /ogc; in development Vite forwards them so the
 // client runs at one origin, as it does in production (the session cookie is SameSite=Strict).
@@ -9,7 +33,7 @@ const apiTarget = process.env.API_TARGET ?? 'http://localhost:3000';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
-  plugins: [vue()],
+  plugins: [vue(), inlineEntryStylesheet()],
   define: {
     // vue-i18n feature flags: composition API only, no devtools in production builds.
     __VUE_I18N_FULL_INSTALL__: true,

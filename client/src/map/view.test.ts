@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitView, LIAOCHENG_BOUNDS, OPENING_PADDING } from './view';
+import { fitView, LIAOCHENG_BOUNDS, mercator, OPENING_PADDING } from './view';
 
 describe('fitView', () => {
   const [[west, south], [east, north]] = LIAOCHENG_BOUNDS;
@@ -36,5 +36,16 @@ describe('fitView', () => {
       expect(lon2).toBeCloseTo(lon, 9);
       expect(lat2).toBeCloseTo(lat, 9);
     }
+  });
+});
+
+describe('mercator', () => {
+  it('gives the same pixels through world units as directly', () => {
+    const view = fitView(LIAOCHENG_BOUNDS, 390, 700);
+    const [mx, my] = mercator(115.98, 36.45);
+    const [x1, y1] = view.fromMercator(mx, my);
+    const [x2, y2] = view.project(115.98, 36.45);
+    expect(x1).toBeCloseTo(x2, 9);
+    expect(y1).toBeCloseTo(y2, 9);
   });
 });

@@ -29,10 +29,18 @@ const mercatorY = (lat: number) => {
   return 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
 };
 
+/**
+ * A place in Web Mercator world units (0–1 across the world, y down). Outlines drawn at several
+ * sizes are converted once, and each size then only scales them (`FittedView.fromMercator`).
+ */
+export const mercator = (lon: number, lat: number): [number, number] => [mercatorX(lon), mercatorY(lat)];
+
 /** A fitted view: its zoom (as MapLibre counts it) and the conversions to and from its pixels. */
 export interface FittedView {
   zoom: number;
   project(lon: number, lat: number): [number, number];
+  /** The pixel of a place already in world units (see `mercator`). */
+  fromMercator(x: number, y: number): [number, number];
   unproject(x: number, y: number): [number, number];
 }
 
@@ -53,6 +61,7 @@ export function fitView(bounds: [[number, number], [number, number]], width: num
   return {
     zoom: Math.log2(scale / WORLD_PX),
     project: (lon, lat) => [width / 2 + (mercatorX(lon) - cx) * scale, height / 2 + (mercatorY(lat) - cy) * scale],
+    fromMercator: (x, y) => [width / 2 + (x - cx) * scale, height / 2 + (y - cy) * scale],
     unproject: (x, y) => {
       const mx = cx + (x - width / 2) / scale;
       const my = cy + (y - height / 2) / scale;

@@ -17,9 +17,19 @@ function fetchedUrls(): string[] {
   return [...urls];
 }
 
-/** Registers the worker (once per page load; nothing in development or where unsupported). */
+/**
+ * Registers the worker (once per page load; nothing in development or where unsupported), once the
+ * page has loaded and the browser is idle: registering costs the main thread a while, and the
+ * first load has better things to do with it.
+ */
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  const whenIdle = () => ('requestIdleCallback' in window ? window.requestIdleCallback(register, { timeout: 5000 }) : setTimeout(register, 1000));
+  if (document.readyState === 'complete') whenIdle();
+  else window.addEventListener('load', whenIdle, { once: true });
+}
+
+function register(): void {
   navigator.serviceWorker
     .register(WORKER_URL)
     .then(() => navigator.serviceWorker.ready)
