@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { baseCompile } from '@intlify/message-compiler';
 
 /**
  * Puts the entry's stylesheet (about 18 KB, 4.5 KB gzip) into index.html as a <style> element.
@@ -8,6 +9,38 @@ import vue from '@vitejs/plugin-vue';
  * network that is a whole round trip before even the header shows. The lazy chunks' stylesheets
  * (the map, the workspaces) stay files. The service's CSP allows inline styles.
  */
+/**
+ * Compiles the UI strings (client/src/i18n/zh.ts, en.ts) at build time into the message ASTs
+ * vue-i18n formats directly, so the browser neither downloads vue-i18n's message compiler
+ * (`__INTLIFY_DROP_MESSAGE_COMPILER__`) nor compiles each message on first use while the page
+ * mounts. @intlify/unplugin-vue-i18n does this too but needs Node 22; this is the same call of the
+ * same compiler, on modules that are plain object literals once their types are stripped.
+ */
+function precompileMessages(): Plugin {
+  const compileAll = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      const { ast, detectError } = baseCompile(value, { jit: true, location: false, minify: true });
+      if (detectError) throw new Error(`UI string does not compile: ${value}`);
+      return ast;
+    }
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compileAll(v)]));
+    return value;
+  };
+  return {
+    name: 'precompile-messages',
+    apply: 'build',
+    // Builds only: the development server keeps the compiler and the plain strings.
+    config: () => ({ define: { __INTLIFY_DROP_MESSAGE_COMPILER__: true } }),
+    // After TypeScript is stripped: the module is then `const zh = { … }; export default zh;`.
+    enforce: 'post',
+    async transform(code, id) {
+      if (!/[\\/]client[\\/]src[\\/]i18n[\\/](zh|en)\.ts$/.test(id)) return null;
+      const module = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as { default: unknown };
+      return { code: `export default ${JSON.stringify(compileAll(module.default))};`, map: null };
+    },
+  };
+}
+
 function inlineEntryStylesheet(): Plugin {
   return {
     name: 'inline-entry-stylesheet',
@@ -33,7 +66,7 @@ const apiTarget = process.env.API_TARGET ?? 'http://localhost:3000';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
-  plugins: [vue(), inlineEntryStylesheet()],
+  plugins: [vue(), precompileMessages(), inlineEntryStylesheet()],
   define: {
     // vue-i18n feature flags: composition API only, no devtools in production builds.
     __VUE_I18N_FULL_INSTALL__: true,
