@@ -36,7 +36,8 @@ function precompileMessages(): Plugin {
     async transform(code, id) {
       if (!/[\\/]client[\\/]src[\\/]i18n[\\/](zh|en)\.ts$/.test(id)) return null;
       const module = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as { default: unknown };
-      return { code: `export default ${JSON.stringify(compileAll(module.default))};`, map: null };
+      // As JSON text: V8 parses a large JSON string much faster than the same object literal.
+      return { code: `export default JSON.parse(${JSON.stringify(JSON.stringify(compileAll(module.default)))});`, map: null };
     },
   };
 }

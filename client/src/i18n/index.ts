@@ -2,8 +2,7 @@
 import { computed } from 'vue';
 import { createI18n, useI18n } from 'vue-i18n';
 import type { LocalizedText } from '../api/types';
-import en from './en';
-import zh from './zh';
+import zh, { type Messages } from './zh';
 
 export type AppLocale = 'zh' | 'en';
 
@@ -19,29 +18,53 @@ function initialLocale(): AppLocale {
   return 'zh';
 }
 
-export const i18n = createI18n({
+// Chinese is in the first load; English comes in its own chunk when it is chosen (or was chosen
+// before), so most visitors neither download nor evaluate a second set of strings.
+export const i18n = createI18n<[Messages], AppLocale, false>({
   legacy: false,
-  locale: initialLocale(),
+  locale: 'zh',
   fallbackLocale: 'zh',
-  messages: { zh, en },
+  messages: { zh } as Record<AppLocale, Messages>,
 });
 
 function applyDocumentLanguage(locale: AppLocale): void {
   document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
 }
 
-applyDocumentLanguage(i18n.global.locale.value as AppLocale);
+async function loadMessages(locale: AppLocale): Promise<void> {
+  if (locale === 'en' && !i18n.global.availableLocales.includes('en')) {
+    i18n.global.setLocaleMessage('en', (await import('./en')).default);
+  }
+}
 
-/** Switches the UI language and remembers it. */
-export function setLocale(locale: AppLocale): void {
-  i18n.global.locale.value = locale;
-  applyDocumentLanguage(locale);
+function remember(locale: AppLocale): void {
   try {
     window.localStorage.setItem(storageKey, locale);
   } catch {
     // Not remembered; harmless.
   }
 }
+
+/** Switches the UI language (loading its strings first) and remembers it. */
+export async function setLocale(locale: AppLocale): Promise<void> {
+  await loadMessages(locale);
+  i18n.global.locale.value = locale;
+  applyDocumentLanguage(locale);
+  remember(locale);
+}
+
+/** The language this browser chose before, its strings loaded: the app mounts once it is there. */
+export const localeReady: Promise<void> = (async () => {
+  const locale = initialLocale();
+  try {
+    await loadMessages(locale);
+    i18n.global.locale.value = locale;
+  } catch (error) {
+    // Offline without the English chunk: Chinese, which is always there.
+    console.warn('UI strings unavailable, showing Chinese', error);
+  }
+  applyDocumentLanguage(i18n.global.locale.value);
+})();
 
 /** The current locale plus a picker for `{ zh, en }` texts coming from the API. */
 export function useAppLocale() {
