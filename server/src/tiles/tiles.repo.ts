@@ -28,10 +28,13 @@ export function tilesRepo(knex: Knex) {
       const res = await knex.raw(
         `SELECT ST_AsMVT(t, ?, ?, 'geom') AS tile
          FROM (
-           SELECT s.id::text AS id, s.kind, zones.name, nullif(s.next_change_on, '') AS "nextChangeOn",
+           SELECT s.id::text AS id, s.kind, zones.name, s."nextChangeOn",
                   ST_AsMVTGeom(ST_Transform(zones.geom, 3857), ST_TileEnvelope(?, ?, ?), ?, ?, true) AS geom
            FROM zones
-           JOIN unnest(?::uuid[], ?::text[], ?::text[]) AS s (id, kind, next_change_on) ON zones.id = s.id
+           -- The snapshot's zones come as one JSON text: node-postgres writes a bound array
+           -- element by element in JavaScript, which for the thousands of zones of a low-zoom
+           -- tile held the event loop for up to 150 ms; JSON.stringify is native.
+           JOIN jsonb_to_recordset(?::jsonb) AS s (id uuid, kind text, "nextChangeOn" text) ON zones.id = s.id
            -- The tile (with its buffer) goes back to the table's SRID instead of every zone going
            -- to 3857: '&&' on the stored geometry is what the GiST index answers, and zones whose
            -- box misses the tile are dropped before the costly transform and clip.
@@ -44,11 +47,9 @@ export function tilesRepo(knex: Knex) {
           z, x, y,
           TILE_EXTENT,
           TILE_BUFFER,
-          zones.map((zone) => zone.id),
-          zones.map((zone) => zone.kind),
-          // '' stands for "no change foreseen" (a null in a bound text[] is not typed by knex);
-          // ST_AsMVT leaves a null property out, as the in-process tiler does.
-          zones.map((zone) => zone.nextChangeOn ?? ''),
+          // A null nextChangeOn ("no change foreseen") stays null: ST_AsMVT leaves a null property
+          // out, as the in-process tiler does.
+          JSON.stringify(zones.map(({ id, kind, nextChangeOn }) => ({ id, kind, nextChangeOn }))),
           z, x, y,
           TILE_BUFFER / TILE_EXTENT,
         ],
