@@ -64,6 +64,11 @@ describe.each(backends())('zones vector tiles on %s', (backend) => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
     expect(zonesIn(r.bytes)).toContainEqual(expect.objectContaining({ id, kind: 'sealed', name: '切片封控区', type: 3 }));
+    // Its next change as the public map has it (a property left out when none is foreseen).
+    const map = (await (await fetch(`${server.url}/api/public/zones`)).json()) as { features: { id: string; properties: { nextChangeOn: string | null } }[] };
+    const nextChangeOn = map.features.find((f) => f.id === id)?.properties.nextChangeOn ?? undefined;
+    expect(nextChangeOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(zonesIn(r.bytes).find((f) => f.id === id)?.nextChangeOn).toBe(nextChangeOn);
   });
 
   it('leaves drafts out of the tiles', async () => {
