@@ -102,3 +102,11 @@ export function labelPoint(geometry: Polygon | MultiPolygon): [number, number] |
   const centroid = ringCentroid(best);
   return insideRing(centroid, best) ? centroid : [best[0][0], best[0][1]];
 }
+
+/**
+ * Where a county's name goes: its seat when the geodata has one (a [lon, lat] pair), else a point
+ * inside its outline.
+ */
+export function seatOf(geometry: Polygon | MultiPolygon, seat: unknown): [number, number] | null {
+  return Array.isArray(seat) && seat.length === 2 ? (seat as [number, number]) : labelPoint(geometry);
+}

@@ -8,7 +8,7 @@ import { ref, watch, type Ref } from 'vue';
 import type { FeatureCollection } from 'geojson';
 import { getRegions } from '../api/publicApi';
 import type { OnlineBasemap, RegionCollection } from '../api/types';
-import { labelPoint } from './geometry';
+import { seatOf } from './geometry';
 import { LayerId, SourceId } from './ids';
 import type { MapHandle } from './useMap';
 import { useServiceConfig } from './useServiceConfig';
@@ -50,8 +50,7 @@ function loadRegionLabels(): Promise<FeatureCollection> {
     .then((regions: RegionCollection) => ({
       type: 'FeatureCollection' as const,
       features: regions.features.flatMap((region) => {
-        const seat = region.properties.seat as unknown;
-        const point = Array.isArray(seat) && seat.length === 2 ? (seat as [number, number]) : labelPoint(region.geometry);
+        const point = seatOf(region.geometry, region.properties.seat);
         if (!point) return [];
         return [
           {
