@@ -11,7 +11,7 @@ const CACHE = 'risk-map-v1';
 const FETCHED_AT = 'X-Fetched-At';
 
 /** Public GETs kept for offline use (exact paths; the map of a past day is immutable and kept too). */
-const DATA = [/^\/api\/public\/zones$/, /^\/api\/public\/(bulletins|publications)(\/\d+)?$/, /^\/api\/(regions|roads|facilities|checkpoints|config)$/, /^\/tiles\/zones\.json$/];
+const DATA = [/^\/api\/public\/zones$/, /^\/api\/public\/(bulletins|publications)(\/\d+)?$/, /^\/api\/(regions(\/outlines)?|roads|facilities|checkpoints|config)$/, /^\/tiles\/zones\.json$/];
 
 /** The app's files: content-hashed assets, the manifest and its icons. */
 const STATIC = /^\/(assets\/|icons\/|manifest\.webmanifest$)/;

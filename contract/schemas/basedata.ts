@@ -39,6 +39,26 @@ export const RegionProps = z.object({
 /** GET /api/regions */
 export const RegionCollection = featureCollection(feature(AreaGeometry, RegionProps));
 
+/**
+ * GET /api/regions/outlines: the counties as SVG path data for the phone's overview, so a phone
+ * draws them without converting thousands of vertices itself. Coordinates are Web Mercator
+ * (EPSG:3857) metres with y negated (SVG's y runs down), relative after the first move, rounded
+ * to the metre and simplified to `toleranceMetres`: under a pixel at the city's opening zoom.
+ */
+export const RegionOutlines = z.object({
+  toleranceMetres: z.number(),
+  regions: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      nameEn: z.string(),
+      /** The county seat, [lon, lat]: where the overview writes the name. */
+      seat: LonLat.nullable(),
+      path: z.string(),
+    }),
+  ),
+});
+
 export const RoadProps = z.object({ id: z.union([z.string(), z.number()]), name: z.string().nullable(), ref: z.string().nullable(), class: z.string(), sample: z.boolean() });
 /** GET /api/roads */
 export const RoadCollection = featureCollection(feature(LineStringGeometry, RoadProps));

@@ -36,6 +36,50 @@ describe.each(backends())('foundation on %s', (backend) => {
     for (const f of r.body.features) expect(f.geometry.type).toBe('MultiPolygon');
   });
 
+  it('serves the counties as simplified SVG paths in Web Mercator metres for the phone overview', async () => {
+    const [outlines, regions] = await Promise.all([anon.get('/api/regions/outlines'), anon.get('/api/regions')]);
+    expect(outlines.status).toBe(200);
+    expect(outlines.body.regions.map((r: any) => r.code)).toEqual(regions.body.features.map((f: any) => f.properties.code));
+    const half = Math.PI * 6378137;
+    for (const region of outlines.body.regions) {
+      const feature = regions.body.features.find((f: any) => f.properties.code === region.code);
+      expect(region.name).toBe(feature.properties.name);
+      expect(region.seat).toEqual(feature.properties.seat);
+      // Absolute moves, then relative lines: walk the path back to longitude and latitude.
+      const tokens = region.path.trim().split(/\s+/);
+      let x = 0;
+      let y = 0;
+      let mode = 'M';
+      let vertices = 0;
+      const lons: number[] = [];
+      const lats: number[] = [];
+      for (let i = 0; i < tokens.length; ) {
+        if (/^[MmLlZz]$/.test(tokens[i])) {
+          mode = tokens[i++];
+          continue;
+        }
+        const dx = Number(tokens[i++]);
+        const dy = Number(tokens[i++]);
+        if (mode === 'M') [x, y] = [dx, dy];
+        else [x, y] = [x + dx, y + dy];
+        vertices += 1;
+        lons.push((x / half) * 180);
+        lats.push(((2 * Math.atan(Math.exp(-y / 6378137)) - Math.PI / 2) * 180) / Math.PI);
+      }
+      const ring = feature.geometry.coordinates.flat(2) as [number, number][];
+      const [west, east] = [Math.min(...ring.map((p) => p[0])), Math.max(...ring.map((p) => p[0]))];
+      const [south, north] = [Math.min(...ring.map((p) => p[1])), Math.max(...ring.map((p) => p[1]))];
+      // Within the county's own box (give or take the 80 m of simplification), and simpler.
+      expect(Math.min(...lons)).toBeGreaterThan(west - 0.002);
+      expect(Math.max(...lons)).toBeLessThan(east + 0.002);
+      expect(Math.min(...lats)).toBeGreaterThan(south - 0.002);
+      expect(Math.max(...lats)).toBeLessThan(north + 0.002);
+      expect(Math.max(...lons) - Math.min(...lons)).toBeGreaterThan(0.9 * (east - west));
+      expect(vertices).toBeGreaterThan(20);
+      expect(vertices).toBeLessThan(ring.length);
+    }
+  });
+
   it('serves the ten designated hospitals of seed 000 with their exact addresses and phones', async () => {
     const r = await anon.get('/api/facilities?kind=designated_hospital');
     expect(r.status).toBe(200);

@@ -25,6 +25,7 @@ const PUBLIC_READS = new Set([
   'GET /api/config',
   'GET /api/auth/me',
   'GET /api/regions',
+  'GET /api/regions/outlines',
   'GET /api/facilities',
   'GET /api/facilities/:id',
   'GET /api/checkpoints',

@@ -36,6 +36,7 @@ export type OnlineBasemap = Out<typeof S.OnlineBasemap>;
 export type ServiceConfig = Out<typeof S.ServiceConfig>;
 export type RegionProps = Out<typeof S.RegionProps>;
 export type RegionCollection = Out<typeof S.RegionCollection>;
+export type RegionOutlines = Out<typeof S.RegionOutlines>;
 export type RoadProps = Out<typeof S.RoadProps>;
 export type FacilityProps = Out<typeof S.FacilityProps>;
 export type FacilityCollection = Out<typeof S.FacilityCollection>;

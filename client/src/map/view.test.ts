@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitView, LIAOCHENG_BOUNDS, mercator, OPENING_PADDING } from './view';
+import { fitView, LIAOCHENG_BOUNDS, MERCATOR_HALF_WORLD_METRES, mercator, OPENING_PADDING, svgMercatorTransform } from './view';
 
 describe('fitView', () => {
   const [[west, south], [east, north]] = LIAOCHENG_BOUNDS;
@@ -47,5 +47,24 @@ describe('mercator', () => {
     const [x2, y2] = view.project(115.98, 36.45);
     expect(x1).toBeCloseTo(x2, 9);
     expect(y1).toBeCloseTo(y2, 9);
+  });
+});
+
+describe('svgMercatorTransform', () => {
+  it('puts a place given in EPSG:3857 metres (y negated, as ST_AsSVG writes it) where project puts it', () => {
+    const view = fitView(LIAOCHENG_BOUNDS, 390, 700);
+    const [a, b, c, d, e, f] = svgMercatorTransform(view).match(/-?[\d.e+-]+/g)!.map(Number) as [number, number, number, number, number, number];
+    for (const [lon, lat] of [
+      [115.98, 36.45],
+      [115.27, 35.78],
+      [116.55, 37.04],
+    ] as const) {
+      // EPSG:3857 as PostGIS computes it (spherical Web Mercator on the WGS84 semi-major axis).
+      const x = (lon * MERCATOR_HALF_WORLD_METRES) / 180;
+      const y = Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) * 6378137;
+      const [px, py] = view.project(lon, lat);
+      expect(a * x + c * -y + e).toBeCloseTo(px, 6);
+      expect(b * x + d * -y + f).toBeCloseTo(py, 6);
+    }
   });
 });

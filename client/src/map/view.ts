@@ -29,10 +29,7 @@ const mercatorY = (lat: number) => {
   return 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
 };
 
-/**
- * A place in Web Mercator world units (0–1 across the world, y down). Outlines drawn at several
- * sizes are converted once, and each size then only scales them (`FittedView.fromMercator`).
- */
+/** A place in Web Mercator world units (0–1 across the world, y down), as `FittedView.fromMercator` takes it. */
 export const mercator = (lon: number, lat: number): [number, number] => [mercatorX(lon), mercatorY(lat)];
 
 /** A fitted view: its zoom (as MapLibre counts it) and the conversions to and from its pixels. */
@@ -69,4 +66,20 @@ export function fitView(bounds: [[number, number], [number, number]], width: num
       return [mx * 360 - 180, lat];
     },
   };
+}
+
+/** Half the width of the Web Mercator (EPSG:3857) world in metres: x runs from minus this to this. */
+export const MERCATOR_HALF_WORLD_METRES = Math.PI * 6378137;
+
+/**
+ * The SVG transform that draws path data in EPSG:3857 metres with y negated (as PostGIS's
+ * `ST_AsSVG` writes it, see GET /api/regions/outlines) at this view's pixels: outlines sent once
+ * are only rescaled by the browser, whatever the size of the screen, with no vertex converted in
+ * JavaScript.
+ */
+export function svgMercatorTransform(view: FittedView): string {
+  const [ax, ay] = view.fromMercator(0, 0);
+  const scale = view.fromMercator(1, 0)[0] - ax;
+  const k = scale / (2 * MERCATOR_HALF_WORLD_METRES);
+  return `matrix(${k} 0 0 ${k} ${ax + scale / 2} ${ay + scale / 2})`;
 }
