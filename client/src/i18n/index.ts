@@ -53,8 +53,13 @@ export async function setLocale(locale: AppLocale): Promise<void> {
   remember(locale);
 }
 
-/** The language this browser chose before, its strings loaded: the app mounts once it is there. */
-export const localeReady: Promise<void> = (async () => {
+/**
+ * Restores the language this browser chose before, its strings loaded: the app mounts once it is
+ * there. Called when the app starts, not when this module loads: reading the choice is the page's
+ * first access to local storage, which the browser opens then, and the module's evaluation is a
+ * long enough task on a phone already.
+ */
+export async function restoreLocale(): Promise<void> {
   const locale = initialLocale();
   try {
     await loadMessages(locale);
@@ -64,7 +69,7 @@ export const localeReady: Promise<void> = (async () => {
     console.warn('UI strings unavailable, showing Chinese', error);
   }
   applyDocumentLanguage(i18n.global.locale.value);
-})();
+}
 
 /** The current locale plus a picker for `{ zh, en }` texts coming from the API. */
 export function useAppLocale() {
