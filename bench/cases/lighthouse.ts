@@ -102,7 +102,7 @@ export async function lighthouseCase(ctx: Pick<BenchContext, 'options' | 'log'>)
   try {
     // A running service has served these before: Lighthouse measures the page, not a cold start.
     for (const path of ['/', '/api/public/zones', '/api/regions', '/api/facilities', '/api/checkpoints']) await (await fetch(`${service.url}${path}`)).arrayBuffer();
-    const runs = options.smoke ? 1 : 3;
+    const runs = options.smoke ? 1 : 5;
     const reports: LighthouseReport[] = [];
     for (let i = 0; i < runs; i++) {
       log(`  Lighthouse run ${i + 1} of ${runs} …`);
