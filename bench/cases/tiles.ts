@@ -143,15 +143,20 @@ export async function tilesCase(ctx: BenchContext): Promise<CaseResult> {
   let compared = 0;
   let differing = 0;
   let nonEmpty = 0;
+  const differences: string[] = [];
   for (const t of mixed.slice(0, 300)) {
     const ours = await rawGet(service.url + tilePath(t), { 'accept-encoding': 'identity' });
     const a = zoneIds(ours.body);
     const b = zoneIds(direct.bytes.get(tilePath(t)) ?? Buffer.alloc(0));
     compared++;
     if (a.length) nonEmpty++;
-    if (a.join() !== b.join()) differing++;
+    if (a.join() !== b.join()) {
+      differing++;
+      const only = (x: string[], y: string[]) => x.filter((id) => !y.includes(id));
+      differences.push(`${tilePath(t)}: only the service ${only(a, b).join(' ') || '-'}; only the direct query ${only(b, a).join(' ') || '-'}`);
+    }
   }
-  if (differing > 0) throw new Error(`tiles: ${differing} of ${compared} tiles carry other zones than the direct ST_AsMVT query`);
+  if (differing > 0) throw new Error(`tiles: ${differing} of ${compared} tiles carry other zones than the direct ST_AsMVT query:\n  ${differences.slice(0, 20).join('\n  ')}`);
 
   const directText = `ST_AsMVT direct (pg loop, pool 10): ${fmt(direct.tilesPerSec, 'tiles/s')} (p99 ${fmt(quantile(direct.latencies, 0.99), 'ms')})`;
   rows.push({

@@ -105,6 +105,8 @@ export function createApp(ctx: AppContext) {
   app.use(auditRoutes({ audit: s.audit }));
   app.use(ogcRoutes(ogcRouteDeps(ctx)));
   app.use(tilesRoutes({ tiles: s.tiles, zonesInForce: () => s.public.zones(), publicUrl: ctx.config.publicUrl, serviceArea: ctx.config.serviceArea }));
+  // Each new map is indexed for tiles on a worker thread when it is published, not by its first tile.
+  s.public.onNewMap((map) => s.tiles.prepare(map).catch((err) => console.error('[tiles] could not index the new map:', err instanceof Error ? err.message : err)));
   app.use(alertsRoutes({ alerts: s.alerts }));
   app.use(webhooksRoutes({ webhooks: s.webhooks, startDelivery: ctx.startWebhookDelivery }));
   app.use(trucksRoutes({ trucks: s.trucks, limits: ctx.limits }));

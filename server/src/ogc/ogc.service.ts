@@ -14,7 +14,8 @@ import { CRS, CRS_LIST, boundedDays, type CrsUri, type DayRange, type SortKey } 
 import { CHECKPOINTS_TABLE, FACILITIES_TABLE, ogcRepo, type PointRow, type PointTable } from './ogc.repo';
 import { GEOJSON, JSON_TYPE, featureJson, itemsDocument, pagingLinks, plainQuery, sortFeatures, type CollectionRef, type PlainFeature } from './ogc.page';
 import type { WorkerPool } from '../workers/pool';
-import { Task, asBuffer, type OgcPageInput, type SharedMap } from '../workers/tasks';
+import { Task, asBuffer, type OgcPageInput } from '../workers/tasks';
+import { sharedMaps, type MapSource } from '../workers/shared-maps';
 
 /**
  * The conformance classes this API implements, and only those: Part 1 Core and GeoJSON, Part 2
@@ -151,15 +152,6 @@ export interface ItemsPage {
 const MAX_CACHED_PAGES = 256;
 const MAX_CACHED_BYTES = 64 * 1024 * 1024;
 
-/** Maps kept in memory the page workers share (each a few MB of gzip). */
-const SHARED_MAPS_KEPT = 8;
-
-/** A map a page is read from: its etag and its gzipped GeoJSON. */
-interface MapSource {
-  etag: string;
-  gzip: () => Promise<Buffer>;
-}
-
 /** A zones page built (or being built) on a worker thread; concurrent requests share the one build. */
 interface CachedPage {
   built: Promise<{ json: Buffer; gzip: Buffer }>;
@@ -209,34 +201,8 @@ export function ogcService(deps: OgcDeps) {
     return byId.get(id);
   };
 
-  /**
-   * Each map in memory a worker thread can read: its gzip (made for the public map at each
-   * publication anyway, a quarter of the JSON's size) copied once per map, after which every page
-   * task shares it instead of a structured clone of thousands of features per task. Joining the
-   * JSON of today's map for this instead took 100–200 ms of the event loop at each publication
-   * under the mixed bench.
-   */
-  const sharedBytes = new Map<string, Promise<SharedMap>>();
-  const shared = (source: MapSource): Promise<SharedMap> => {
-    // By etag: the same etag, the same bytes. Least recently used first, a few maps kept.
-    let map = sharedBytes.get(source.etag);
-    if (map) sharedBytes.delete(source.etag);
-    else {
-      const made = source.gzip().then((gzip) => {
-        const bytes = new SharedArrayBuffer(gzip.length);
-        new Uint8Array(bytes).set(gzip);
-        return { key: source.etag, bytes };
-      });
-      // A failed compression is not kept: the next page asks again.
-      made.catch(() => {
-        if (sharedBytes.get(source.etag) === made) sharedBytes.delete(source.etag);
-      });
-      map = made;
-    }
-    sharedBytes.set(source.etag, map);
-    while (sharedBytes.size > SHARED_MAPS_KEPT) sharedBytes.delete(sharedBytes.keys().next().value!);
-    return map;
-  };
+  /** Each map's gzip shared with the worker threads, copied once per map. */
+  const sharedMap = sharedMaps();
 
   /** Pages by map and query, least recently used first. */
   const pages = new Map<string, CachedPage>();
@@ -287,7 +253,7 @@ export function ogcService(deps: OgcDeps) {
       pages.delete(key);
       pages.set(key, page);
     } else {
-      const built = Promise.all(snaps.map(shared))
+      const built = Promise.all(snaps.map(sharedMap))
         .then((maps) => deps.workers.run<{ json: Uint8Array; gzip: Uint8Array; matched: number }>(Task.ogcPage, { maps, query: q, collection: collectionRef('zones') } satisfies OgcPageInput))
         .then((out) => ({ json: asBuffer(out.json), gzip: asBuffer(out.gzip) }));
       // Weak: the same maps and query give the same features, while timeStamp may differ.

@@ -50,11 +50,19 @@ export function publicService(db: Database, deps: {
   let reference: Promise<LookupReference> | null = null;
   let referenceLoadedAt = 0;
   let closed = false;
+  /** Told of each new map of today (see `onNewMap`). */
+  const newMapListeners: ((snapshot: PublicSnapshot) => void)[] = [];
+  let announced: string | null = null;
+  const announce = (snapshot: PublicSnapshot) => {
+    if (snapshot.etag === announced) return;
+    announced = snapshot.etag;
+    for (const listener of newMapListeners) listener(snapshot);
+  };
   const catchUp = () =>
     projection
       .catchUp()
       // The new version is rendered (and its compression started) before anyone asks for it.
-      .then(() => void projection.snapshot(todayInShanghai()))
+      .then(() => announce(projection.snapshot(todayInShanghai())))
       .catch((err) => {
         // The next notice or poll tries again; a database that is away is reported by /api/health.
         if (!closed) console.error('[public] could not read the record of publications:', err instanceof Error ? err.message : err);
@@ -197,7 +205,17 @@ export function publicService(db: Database, deps: {
     async refresh(): Promise<void> {
       await listening;
       await projection.catchUp();
-      projection.snapshot(todayInShanghai());
+      announce(projection.snapshot(todayInShanghai()));
+    },
+
+    /**
+     * Calls `listener` with today's map as it stands (when the projection holds one) and then with
+     * each new one this process renders after a publication: what is derived once per map (the
+     * tiles' index on a worker thread) is made then rather than by the first request for it.
+     */
+    onNewMap(listener: (snapshot: PublicSnapshot) => void): void {
+      newMapListeners.push(listener);
+      if (projection.lastApplied >= 0) listener(projection.snapshot(todayInShanghai()));
     },
 
     /**

@@ -4,21 +4,20 @@
 // transition (a new snapshot, a new ETag) makes every cached tile unreachable at once.
 
 import crypto from 'node:crypto';
-import type { Database } from '../db/database';
 import type { WorkerPool } from '../workers/pool';
 import { Task, asBuffer, type CutTileInput } from '../workers/tasks';
+import { sharedMaps } from '../workers/shared-maps';
 import { AppError, type ErrorCode } from '../errors';
 import type { PublicSnapshot } from '../public/public.service';
-import { TILE_BUFFER, TILE_EXTENT, ZONES_LAYER, tilesRepo, type TileZone } from './tiles.repo';
+import { MAX_TILE_ZOOM, TILE_BUFFER, TILE_EXTENT, ZONES_LAYER } from './tile-grid';
+
+export { MAX_TILE_ZOOM } from './tile-grid';
 
 /** Stable error codes of the tile endpoint. */
 export const TileErrorCode = {
   zoomOutOfRange: 'tile_zoom_out_of_range',
   coordinateOutOfRange: 'tile_coordinate_out_of_range',
 } as const satisfies Record<string, ErrorCode>;
-
-/** Highest zoom served: building level (about 0.15 m per tile unit at Liaocheng's latitude). */
-export const MAX_TILE_ZOOM = 20;
 
 /** A tile address in the XYZ (slippy map) scheme. */
 export interface TileCoordinates {
@@ -99,63 +98,49 @@ interface SnapshotTiles {
 
 /** Dependencies of the tile service. */
 export interface TilesDeps {
-  db: Pick<Database, 'kind' | 'reader'>;
+  /**
+   * Not read: tiles are cut from the snapshot, not queried (the wiring in context.ts still passes
+   * the database, as it did when PostgreSQL cut them).
+   */
+  db?: unknown;
   /** The cached snapshot of the zones in force. */
   zones: () => Promise<PublicSnapshot>;
   limits?: Partial<TileCacheLimits>;
-  /** Worker threads: tiles are cut (embedded backend) and gzipped there, never on the event loop. */
+  /** Worker threads: tiles are cut and gzipped there, never on the event loop. */
   workers: WorkerPool;
 }
 
 /**
- * Zones tiles. On PostgreSQL PostGIS cuts them (ST_AsMVT); the embedded PGlite's PostGIS has no
- * protobuf support, so there geojson-vt and vt-pbf cut them on a worker thread from the zones of
- * the snapshot that reach the tile. Either way the tile is gzipped on a worker thread, once.
+ * Zones tiles, cut on a worker thread from the map the public sees (zones-tiler.ts: ST_AsMVTGeom's
+ * rule, the map projected and indexed once per map) and gzipped there, once per tile, on both
+ * backends. PostGIS's ST_AsMVT cut them on PostgreSQL before: a query per tile, at a third of the
+ * rate the bare query reached in the bench (bench/results.md, the tiles rows); PGlite's PostGIS has
+ * no ST_AsMVT at all.
  */
 export function tilesService(deps: TilesDeps) {
-  const repo = tilesRepo(deps.db.reader);
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   let current: SnapshotTiles | null = null;
+  /** Today's map's gzip shared with the worker threads, copied once per map. */
+  const sharedMap = sharedMaps();
 
   const forSnapshot = (snapshot: PublicSnapshot): SnapshotTiles => {
     if (current?.snapshot !== snapshot) current = { snapshot, tiles: new Map(), building: new Map(), bytes: 0 };
     return current;
   };
 
-  /** The zones whose bounding box reaches the tile, from the snapshot's index. */
-  const candidates = (snapshot: PublicSnapshot, coords: TileCoordinates): TileZone[] => {
-    if (!snapshot.index) return [];
+  /** Whether any zone's bounding box reaches the tile (with its buffer), from the snapshot's index. */
+  const reachesAnyZone = (snapshot: PublicSnapshot, coords: TileCoordinates): boolean => {
+    if (!snapshot.index) return false;
     const [minLon, minLat, maxLon, maxLat] = tileBounds(coords, TILE_BUFFER);
-    return snapshot.index
-      .search(minLon, minLat, maxLon, maxLat)
-      .sort((a, b) => a - b)
-      .map((i) => {
-        const { id, kind, nextChangeOn } = snapshot.features[i].properties;
-        return { id, kind, nextChangeOn };
-      });
+    return snapshot.index.search(minLon, minLat, maxLon, maxLat).length > 0;
   };
 
-  /** The zones reaching the tile, with what the tile shows of them, for a worker thread to cut. */
-  const cutInWorker = async (entry: SnapshotTiles, { z, x, y }: TileCoordinates, zones: TileZone[]): Promise<CachedTile> => {
-    const byId = new Map(entry.snapshot.features.map((f) => [f.id, f]));
-    const features = zones.map((zone) => {
-      const f = byId.get(zone.id)!;
-      // No feature id: MVT ids are integers and zone ids are UUIDs; the id travels as a property.
-      return { geometry: f.geometry, properties: { id: zone.id, kind: zone.kind, name: f.properties.name, nextChangeOn: zone.nextChangeOn } };
-    });
-    const out = await deps.workers.run<{ mvt: Uint8Array; gzip: Uint8Array }>(Task.cutTile, { z, x, y, features } satisfies CutTileInput);
+  const build = async (entry: SnapshotTiles, { z, x, y }: TileCoordinates): Promise<CachedTile> => {
+    // Most of the map has no zone: those tiles never reach a worker.
+    if (!reachesAnyZone(entry.snapshot, { z, x, y })) return { mvt: Buffer.alloc(0), gzipped: Buffer.alloc(0) };
+    const map = await sharedMap(entry.snapshot);
+    const out = await deps.workers.run<{ mvt: Uint8Array; gzip: Uint8Array }>(Task.cutTile, { map, z, x, y } satisfies CutTileInput);
     return { mvt: asBuffer(out.mvt), gzipped: asBuffer(out.gzip) };
-  };
-
-  const build = async (entry: SnapshotTiles, coords: TileCoordinates): Promise<CachedTile> => {
-    const zones = candidates(entry.snapshot, coords);
-    // Most of the map has no zone: those tiles never reach the database or a worker.
-    if (zones.length === 0) return { mvt: Buffer.alloc(0), gzipped: Buffer.alloc(0) };
-    if (deps.db.kind !== 'postgres') return cutInWorker(entry, coords, zones);
-    const mvt = await repo.zonesTile(coords.z, coords.x, coords.y, zones);
-    if (mvt.length === 0) return { mvt, gzipped: mvt };
-    const out = await deps.workers.run<{ gzip: Uint8Array }>(Task.gzip, { bytes: mvt, level: 6 });
-    return { mvt, gzipped: asBuffer(out.gzip) };
   };
 
   const remember = (entry: SnapshotTiles, key: string, tile: CachedTile) => {
@@ -193,6 +178,17 @@ export function tilesService(deps: TilesDeps) {
   };
 
   return {
+    /**
+     * Has a worker thread index `snapshot` for cutting tiles (parsed, projected, indexed: about half
+     * a second for 5,000 zones), so the first tiles of a newly published map are not all kept
+     * waiting for it. Called for each new map of today (app.ts).
+     */
+    async prepare(snapshot: PublicSnapshot): Promise<void> {
+      if (!snapshot.index) return;
+      const map = await sharedMap(snapshot);
+      await deps.workers.run(Task.indexTiles, { map });
+    },
+
     /**
      * The tile at `coords` of the zones in force, or only its ETag when `ifNoneMatch` names it
      * (the 304 path builds nothing).

@@ -1,14 +1,5 @@
-// Types for the Mapbox Vector Tile codec packages, which ship none: only what the tiles feature,
-// its tests and the bench use.
-
-declare module 'vt-pbf' {
-  /** A geojson-vt tile (`getTile()` result) per layer name. */
-  type GeojsonVtLayers = Record<string, { features: unknown[] }>;
-  /** Encodes geojson-vt tiles as one Mapbox Vector Tile (protobuf bytes). */
-  export function fromGeojsonVt(layers: GeojsonVtLayers, options?: { version?: number; extent?: number }): Uint8Array;
-  const vtPbf: { fromGeojsonVt: typeof fromGeojsonVt };
-  export default vtPbf;
-}
+// Types for the Mapbox Vector Tile decoding packages, which ship none: only what the tiles' tests
+// and the bench use.
 
 declare module 'pbf' {
   /** A protobuf reader/writer over a byte buffer. */
