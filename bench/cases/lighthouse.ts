@@ -50,6 +50,8 @@ function scriptsOfBuild(): { initial: string[]; all: string[] } {
 }
 
 interface LighthouseReport {
+  /** Lighthouse's own measure of the host's CPU speed at the start of the run (higher is faster). */
+  environment?: { benchmarkIndex?: number };
   categories: Record<string, { score: number | null }>;
   audits: Record<string, { numericValue?: number; displayValue?: string; score: number | null; title: string }>;
 }
@@ -130,7 +132,7 @@ export async function lighthouseCase(ctx: Pick<BenchContext, 'options' | 'log'>)
     const metric = (id: string) => fmt(median(reports.map((r) => r.audits[id]?.numericValue ?? NaN)), 'ms');
     notes.push({
       case: 'lighthouse',
-      text: `Lighthouse 12 mobile (simulated slow 4G, 4× CPU slowdown) on this machine; medians: first contentful paint ${metric('first-contentful-paint')}, largest contentful paint ${metric('largest-contentful-paint')}, total blocking time ${metric('total-blocking-time')}, cumulative layout shift ${fmt(median(reports.map((r) => r.audits['cumulative-layout-shift']?.numericValue ?? NaN)))}. The page is served by the embedded store with the sample outbreak. At this phone's width the page opens on its SVG overview of the zones and loads MapLibre only when the map is tapped or a place is chosen, which Lighthouse does not do: the score is that of the first screen a resident gets (tests/browser/public-phone.test.ts checks that MapLibre is not fetched before).`,
+      text: `Lighthouse 12 mobile (simulated slow 4G, 4× CPU slowdown) on this machine; medians: first contentful paint ${metric('first-contentful-paint')}, largest contentful paint ${metric('largest-contentful-paint')}, total blocking time ${metric('total-blocking-time')}, cumulative layout shift ${fmt(median(reports.map((r) => r.audits['cumulative-layout-shift']?.numericValue ?? NaN)))}; Lighthouse's benchmark index of this host per run ${reports.map((r) => fmt(r.environment?.benchmarkIndex ?? NaN)).join(', ')} (its 4× slowdown assumes a fast desktop host: a slower or busier host yields longer simulated tasks and a lower score). The page is served by the embedded store with the sample outbreak. At this phone's width the page opens on its SVG overview of the zones and loads MapLibre only when the map is tapped or a place is chosen, which Lighthouse does not do: the score is that of the first screen a resident gets (tests/browser/public-phone.test.ts checks that MapLibre is not fetched before).`,
     });
   } finally {
     await service.stop();
