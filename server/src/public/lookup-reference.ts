@@ -171,10 +171,19 @@ export function distanceToOutline(lon: number, lat: number, geometry: Polygon | 
   return Math.sqrt(best);
 }
 
+/** Each zone outline's bounding box, computed once per outline object (a new map keeps unchanged zones' outlines). */
+const outlineBoxes = new WeakMap<object, number[]>();
+const boxOf = (geometry: Polygon | MultiPolygon) => {
+  let box = outlineBoxes.get(geometry);
+  if (!box) outlineBoxes.set(geometry, (box = turfBbox(geometry)));
+  return box;
+};
+
 /**
  * The zones nearest a point that contains none of them, by the distance to their outline. The
- * index's bbox neighbours give candidates (a zone's bbox is never farther than its outline), so
- * only a few outlines are measured.
+ * index's bbox neighbours give candidates (a zone's bbox is never farther than its outline), in
+ * order of their box's distance; once a box is farther than the `limit`-th outline found, no
+ * later candidate can come closer, so usually only three or four outlines are measured.
  */
 export function nearestZones<P>(
   features: ZoneShape<P>[],
@@ -186,10 +195,26 @@ export function nearestZones<P>(
   if (!index || features.length === 0) return [];
   // A generous candidate set: bbox distance in degrees only approximates the true order.
   const candidates = index.neighbors(lon, lat, Math.min(features.length, limit * 8));
-  return candidates
-    .map((i) => ({ zone: features[i], distanceMeters: Math.round(distanceToOutline(lon, lat, features[i].geometry)) }))
-    .sort((a, b) => a.distanceMeters - b.distanceMeters || (a.zone.properties.id < b.zone.properties.id ? -1 : 1))
-    .slice(0, limit);
+  // A degree of longitude is the shorter one here: the box's distance in degrees times its length
+  // in metres is never more than the box's distance in metres, so never more than the outline's.
+  const metresPerDegreeAtMost = METRES_PER_DEGREE * Math.cos((lat * Math.PI) / 180);
+  const byDistance = (a: { zone: ZoneShape<P>; distanceMeters: number }, b: { zone: ZoneShape<P>; distanceMeters: number }) =>
+    a.distanceMeters - b.distanceMeters || (a.zone.properties.id < b.zone.properties.id ? -1 : 1);
+  const found: { zone: ZoneShape<P>; distanceMeters: number }[] = [];
+  for (const i of candidates) {
+    if (found.length >= limit) {
+      const [x0, y0, x1, y1] = boxOf(features[i].geometry);
+      const dx = Math.max(x0 - lon, 0, lon - x1);
+      const dy = Math.max(y0 - lat, 0, lat - y1);
+      // Rounded distances are compared: a box farther than the last kept one by more than half a
+      // metre cannot hold a zone that rounds to it or closer.
+      if (Math.sqrt(dx * dx + dy * dy) * metresPerDegreeAtMost > found[limit - 1].distanceMeters + 0.5) break;
+    }
+    found.push({ zone: features[i], distanceMeters: Math.round(distanceToOutline(lon, lat, features[i].geometry)) });
+    found.sort(byDistance);
+    if (found.length > limit) found.length = limit;
+  }
+  return found;
 }
 
 /** The zones in force that touch a county (for an answer about a township, whose outline is unknown). */

@@ -310,7 +310,7 @@ export function publicService(db: Database, deps: {
       const containing = candidates
         .map((i) => shapes[i])
         .filter((f) => booleanPointInPolygon([lon, lat], f.geometry))
-        .map((zone) => ({ zone, areaM2: turfArea(zone.geometry) }));
+        .map((zone) => ({ zone, areaM2: areaOf(zone.geometry) }));
       const zones = innermostFirst(containing).map(show);
       const nearest = zones.length ? [] : nearestZones(shapes, snap.index, lon, lat, NEAREST_ZONES).map((n) => ({ ...show(n), distanceMeters: n.distanceMeters }));
       // A township chosen in another county than the point's says nothing about this place.
@@ -332,6 +332,14 @@ export function publicService(db: Database, deps: {
 export type PublicService = ReturnType<typeof publicService>;
 
 const round = (v: number) => Math.round(v * 1e7) / 1e7;
+
+/** Each zone outline's area (for the innermost-first order), computed once per outline object. */
+const areas = new WeakMap<object, number>();
+function areaOf(geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon): number {
+  let a = areas.get(geometry);
+  if (a === undefined) areas.set(geometry, (a = turfArea(geometry)));
+  return a;
+}
 
 /** How many zones in force a lookup outside every zone names, nearest first. */
 const NEAREST_ZONES = 3;
