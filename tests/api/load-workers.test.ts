@@ -176,6 +176,19 @@ describe.each(backends())('load and abuse on %s', (backend) => {
     expect(order).toEqual([Task.gzip, Task.renderDay]);
   });
 
+  it('lets a long task run after a run of quick ones: a stream of tiles does not keep a map build waiting for good', async () => {
+    const heavy = server.ctx.workers.heavy;
+    const busy = occupyHeavyThread(server);
+    const order: string[] = [];
+    const map = heavy.run(Task.renderDay, { day: LATER, publication: 0, entries: [] }).then(() => order.push(Task.renderDay));
+    const tiles = Array.from({ length: 40 }, () => heavy.run(Task.gzip, { bytes: crypto.randomBytes(100) }).then(() => order.push(Task.gzip)));
+    await Promise.all([busy, map, ...tiles]);
+    const at = order.indexOf(Task.renderDay);
+    // Some quick tasks go first, but not all forty.
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(40);
+  });
+
   it('searches the routes of a truck report without a checkpoint in the routing worker', async () => {
     const coordinator = await loginAs(server.url, 'coord1');
     const before = completed(server, 'routing', 'plan');

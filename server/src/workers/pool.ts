@@ -70,6 +70,13 @@ export interface PoolOptions {
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
 /**
+ * How many quick tasks in a row may go ahead of a waiting long one. In the mixed bench, tiles cut
+ * on the worker (hundreds a minute, up to tens of ms each at low zoom) otherwise kept every OGC
+ * page and past day's map waiting until their clients gave up.
+ */
+const QUICK_PASSES_MAX = 16;
+
+/**
  * A fixed set of worker threads with a bounded queue (short tasks ahead of long ones, long ones
  * taking turns by task name, each name first come first served). The event loop hands them the heavy
  * work (building past-day maps, cutting and compressing tiles and OGC pages, route searches) and
@@ -94,6 +101,8 @@ export class WorkerPool {
   private readonly quickQueue: Job[] = [];
   private readonly completed: Record<string, number> = {};
   private refused = 0;
+  /** Quick tasks started in a row while a long one waited. */
+  private quickPasses = 0;
   private nextId = 1;
   private closed = false;
 
@@ -185,7 +194,14 @@ export class WorkerPool {
   private next(): Job | undefined {
     const { maxWaitMs } = this.options;
     for (;;) {
-      const job = this.quickQueue.shift() ?? this.nextLong();
+      // Quick tasks first, unless they have passed a waiting long one QUICK_PASSES_MAX times in a
+      // row: a steady stream of quick tasks (tiles cut by the hundred) must not keep every long
+      // task waiting for good.
+      const longsWait = this.waiting > this.quickQueue.length;
+      const turnOfLong = longsWait && (this.quickPasses >= QUICK_PASSES_MAX || this.quickQueue.length === 0);
+      const job = turnOfLong ? this.nextLong() : this.quickQueue.shift();
+      if (!turnOfLong && job && longsWait) this.quickPasses++;
+      else this.quickPasses = 0;
       if (!job || job.urgent || maxWaitMs === undefined || performance.now() - job.queuedAt <= maxWaitMs) return job;
       this.refused++;
       job.reject(busy());
