@@ -193,6 +193,7 @@ export class WorkerPool {
   /** The next task to run; those that waited beyond `maxWaitMs` are refused on the way. */
   private next(): Job | undefined {
     const { maxWaitMs } = this.options;
+    this.refuseExpired();
     for (;;) {
       // Quick tasks first, unless they have passed a waiting long one QUICK_PASSES_MAX times in a
       // row: a steady stream of quick tasks (tiles cut by the hundred) must not keep every long
@@ -205,6 +206,30 @@ export class WorkerPool {
       if (!job || job.urgent || maxWaitMs === undefined || performance.now() - job.queuedAt <= maxWaitMs) return job;
       this.refused++;
       job.reject(busy());
+    }
+  }
+
+  /**
+   * Refuses every waiting task that has waited beyond `maxWaitMs`, wherever it is in the queues:
+   * a long task far back in a long queue would otherwise be refused only when its turn came,
+   * after its client had given up (connection errors in the mixed bench instead of 503s).
+   */
+  private refuseExpired(): void {
+    const { maxWaitMs } = this.options;
+    if (maxWaitMs === undefined) return;
+    const now = performance.now();
+    const keep = (job: Job) => {
+      if (job.urgent || now - job.queuedAt <= maxWaitMs) return true;
+      this.refused++;
+      job.reject(busy());
+      return false;
+    };
+    const quick = this.quickQueue.filter(keep);
+    this.quickQueue.splice(0, this.quickQueue.length, ...quick);
+    for (const [task, queue] of this.queues) {
+      const kept = queue.filter(keep);
+      if (kept.length) this.queues.set(task, kept);
+      else this.queues.delete(task);
     }
   }
 
