@@ -165,9 +165,9 @@ export async function tilesCase(ctx: BenchContext): Promise<CaseResult> {
     reference: directText,
     goal: '≥ 1× the direct query’s tiles/s',
     ...atLeastTimes(cold.requestsPerSec, direct.tilesPerSec, 1),
-    why: 'A tile not cached yet costs the service the same kind of PostgreSQL query as the reference (ST_AsMVT over the zones whose box meets the tile) ' +
-      'plus HTTP, the cache and one gzip, while the reference loop runs in the bench process with no HTTP at all; the load generator, the service and ' +
-      'PostgreSQL share two cores. Cold tiles can at best approach the bare query; repeated tiles (the warm row) are served from memory.',
+    why: 'A tile not cached yet is cut on the service\'s one heavy worker thread from the published map (tiles of more than 300 zones by ST_AsMVT) ' +
+      'and gzipped there, plus HTTP and the cache, while the reference runs ten queries at a time in PostgreSQL\'s processes with no HTTP; the load ' +
+      'generator, the service and PostgreSQL share two cores. Repeated tiles (the warm row) are served from memory.',
   });
   rows.push({
     case: `vector tiles, warm: the same tiles again, cached per snapshot (${connections} connections)`,
@@ -183,12 +183,13 @@ export async function tilesCase(ctx: BenchContext): Promise<CaseResult> {
     ratio: '—',
     goal: 'p99 < 50 ms at z14',
     ...below(latency14.p99, 50, 'ms'),
-    why: `A z14 tile the service has not cut yet waits for its PostgreSQL query (the bare query's own p99 here: ${fmt(quantile(direct14.latencies, 0.99), 'ms')}) ` +
-      'plus the HTTP round trip, on two cores shared with the load generator; the tail is the database query under contention.',
+    why: `A z14 tile the service has not cut yet waits for the worker thread that cuts it (the bare query's own p99 here: ${fmt(quantile(direct14.latencies, 0.99), 'ms')}) ` +
+      'plus the HTTP round trip, on two cores shared with the load generator.',
   });
   notes.push({
     case: 'vector tiles',
     text: `the service's tiles carry the same zones as the direct query in ${compared} of ${compared} sampled tiles (${nonEmpty} of them not empty). ` +
+      `Tiles of up to 300 zones are cut on the service's worker thread from the published map, larger ones by ST_AsMVT. ` +
       `The direct query is timed in the bench process with no HTTP at all; the service's figures include HTTP, the tile cache, gzip (once per tile) and ` +
       `the load generator on the same two cores. The service answers tiles without zones from its in-memory index without asking PostgreSQL.`,
   });
