@@ -5,7 +5,7 @@
 
 import crypto from 'node:crypto';
 import type { WorkerPool } from '../workers/pool';
-import { Task, asBuffer, type CutTileInput } from '../workers/tasks';
+import { TILE_GZIP_LEVEL, Task, asBuffer, type CutTileInput } from '../workers/tasks';
 import { sharedMaps } from '../workers/shared-maps';
 import { AppError, type ErrorCode } from '../errors';
 import type { PublicSnapshot } from '../public/public.service';
@@ -156,7 +156,7 @@ export function tilesService(deps: TilesDeps) {
       });
       const mvt = await repo.zonesTile(z, x, y, zones);
       if (mvt.length === 0) return { mvt, gzipped: mvt };
-      const out = await deps.workers.run<{ gzip: Uint8Array }>(Task.gzip, { bytes: mvt, level: 1 });
+      const out = await deps.workers.run<{ gzip: Uint8Array }>(Task.gzip, { bytes: mvt, level: TILE_GZIP_LEVEL });
       return { mvt, gzipped: asBuffer(out.gzip) };
     }
     const map = await sharedMap(entry.snapshot);

@@ -92,7 +92,7 @@ function zonesOf(maps: SharedMap[]): ZonesIndex {
  * level 1 made 3 % more bytes than level 6 in half the time (1,500 tiles of the bench's map, 1.2–1.5
  * against 2.1–2.4 ms a tile), which on a cold tile was as much as cutting it.
  */
-const TILE_GZIP_LEVEL = 1;
+export const TILE_GZIP_LEVEL = 1;
 
 /** Tilers kept, by map key: today's map and the one before it, still asked for by a client that has not refreshed. */
 const TILERS_KEPT = 2;
@@ -136,16 +136,16 @@ export const handlers = {
     return { result: { ...result, matched }, transfer };
   },
 
-  /**
-   * One zones tile of a map and its gzip, cut from the map held in this thread (tiles/zones-tiler.ts,
-   * ST_AsMVTGeom's rule) rather than by a PostgreSQL query per tile.
-   */
   /** Makes a map's tile index ahead of its first tile (when the map is published). */
   [Task.indexTiles]: ({ map }: { map: SharedMap }) => {
     tilerOf(map);
     return null;
   },
 
+  /**
+   * One zones tile of a map and its gzip, cut from the map held in this thread (tiles/zones-tiler.ts,
+   * ST_AsMVTGeom's rule) rather than by a PostgreSQL query per tile.
+   */
   [Task.cutTile]: ({ map, z, x, y }: CutTileInput) => {
     const mvt = cutZonesTile(tilerOf(map), z, x, y);
     return moved({ mvt, gzip: mvt.length ? zlib.gzipSync(mvt, { level: TILE_GZIP_LEVEL }) : new Uint8Array(0) });
