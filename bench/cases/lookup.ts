@@ -4,14 +4,16 @@
  * service's own lookup finds (called directly, not over HTTP) are compared with PostGIS's
  * ST_Intersects on random points and on points on and beside zone boundaries.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import type { BenchContext } from '../lib/context';
 import { expectStatuses, runLoad } from '../lib/load';
-import { startNodeProcess } from '../lib/processes';
+import { startNodeProcess, workDir } from '../lib/processes';
 import { openContext } from '../lib/databases';
 import { BENCH_AREA } from '../lib/dataset';
 import { seededRandom } from '../lib/road-network';
-import { atLeastTimes, below, fmt, type CaseResult, type ResultRow } from '../lib/report';
+import { atLeastTimes, below, fmt, times, type CaseResult, type ResultRow } from '../lib/report';
 import { FROM_MEMORY_CEILING } from '../lib/explain';
 
 /** Seeded random points in the area, 6 decimals like a phone's position. */
@@ -93,6 +95,23 @@ export async function lookupCase(ctx: BenchContext): Promise<CaseResult> {
   } finally {
     await reference.stop();
   }
+  // Node's own ceiling on this machine: node:http writing a recorded answer of the service (one
+  // of about the mean size), with no work, under the same load.
+  const answers = await Promise.all(loadPoints.slice(0, 200).map((q) => fetch(`${service.url}/api/public/lookup${q}`).then((r) => r.arrayBuffer())));
+  const meanSize = answers.reduce((a, b) => a + b.byteLength, 0) / answers.length;
+  const typical = answers.reduce((best, b) => (Math.abs(b.byteLength - meanSize) < Math.abs(best.byteLength - meanSize) ? b : best));
+  const bodyFile = path.join(workDir('lookup'), 'answer.json');
+  fs.writeFileSync(bodyFile, Buffer.from(typical));
+  const bare = await startNodeProcess('http-ceiling-process.ts', { BODY_FILE: bodyFile }, 'node:http ceiling');
+  let ceiling;
+  try {
+    log('  ceiling: node:http writing a recorded answer, no work …');
+    ceiling = await runLoad({ url: bare.url, paths: loadPoints.map((q) => `/${q}`), connections: options.connections, durationS: options.durationS });
+    expectStatuses('node:http ceiling', ceiling, [200]);
+  } finally {
+    await bare.stop();
+  }
+
   const name = `"am I in a zone" (GET /api/public/lookup, random points, ${options.connections} connections)`;
   rows.push({
     case: name,
@@ -102,7 +121,20 @@ export async function lookupCase(ctx: BenchContext): Promise<CaseResult> {
     ...atLeastTimes(ours.requestsPerSec, ref.requestsPerSec, 3),
     why: `Zones, county, nearest hospitals and hotline are all answered from memory, so ${FROM_MEMORY_CEILING}; each answer is about ` +
       `${fmt(ours.bytesPerSec / ours.requestsPerSec / 1000)} kB of JSON. The reference is bare node:http writing a few bytes, and its one query runs ` +
-      'in PostgreSQL, that is on the other core.',
+      `in PostgreSQL, that is on the other core. Node's HTTP layer alone, writing a recorded answer of the same size with no work, reached ` +
+      `${fmt(ceiling.requestsPerSec, 'req/s')} here (${times(ceiling.requestsPerSec / ref.requestsPerSec)} the reference): 3× the reference is ` +
+      `${fmt((100 * 3 * ref.requestsPerSec) / ceiling.requestsPerSec)} % of that ceiling, which leaves ` +
+      `${fmt(Math.max(0, 1e6 / (3 * ref.requestsPerSec) - 1e6 / ceiling.requestsPerSec), 'µs')} of the event loop per request for the lookup itself and its JSON.`,
+  });
+  rows.push({
+    case: `"am I in a zone": share of Node's own ceiling (node:http writing a recorded ${fmt(typical.byteLength / 1000)} kB answer, no work, ${options.connections} connections)`,
+    project: `${fmt(ours.requestsPerSec, 'req/s')} (p99 ${fmt(ours.p99, 'ms')})`,
+    reference: `node:http, no work: ${fmt(ceiling.requestsPerSec, 'req/s')} (p50 ${fmt(ceiling.p50, 'ms')}, p99 ${fmt(ceiling.p99, 'ms')})`,
+    ratio: times(ours.requestsPerSec / ceiling.requestsPerSec),
+    goal: '— (what bounds the two rows above)',
+    met: true,
+    margin: `the service answers ${fmt((100 * ours.requestsPerSec) / ceiling.requestsPerSec)} % of what Node's HTTP layer alone answers here`,
+    why: 'The same load generator, points and connections; the ceiling reads the query and writes the bytes, nothing else. Its p99 is the floor of the p99 row above.',
   });
   rows.push({
     case: `"am I in a zone": p99 latency (${options.connections} connections)`,
@@ -112,7 +144,7 @@ export async function lookupCase(ctx: BenchContext): Promise<CaseResult> {
     goal: 'p99 < 10 ms',
     ...below(ours.p99, 10, 'ms'),
     why: `${options.connections} requests in flight take turns on one event loop, each costing what the row above describes; ` +
-      `even the reference has p99 ${fmt(ref.p99, 'ms')} under the same load on this machine.`,
+      `even the reference has p99 ${fmt(ref.p99, 'ms')} under the same load on this machine, and Node's HTTP layer with no work at all p99 ${fmt(ceiling.p99, 'ms')}.`,
   });
   notes.push({
     case: name,

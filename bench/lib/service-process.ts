@@ -4,7 +4,8 @@
  *
  * With BENCH_METRICS_FILE set, it appends one JSON line a second to that file: the event loop's
  * longest delay in that second (perf_hooks.monitorEventLoopDelay, measured inside the server's
- * own thread), the process's resident memory, and the worker pools' counters.
+ * own thread), the main thread's longest garbage-collection pause in it, the process's resident
+ * memory, and the worker pools' counters.
  *
  * With BENCH_CPU_PROFILE set to a file, SIGUSR2 starts a CPU profile of the main thread
  * (node:inspector, as `node --cpu-prof` would record it, but of the load only, not the start) and
@@ -12,7 +13,7 @@
  */
 import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { loadConfig } from '../../server/src/config';
 import { startServer } from '../../server/src/server';
 
@@ -21,15 +22,23 @@ const metricsFile = process.env.BENCH_METRICS_FILE;
 if (metricsFile) {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
+  // Garbage collection stops the event loop too: its longest pause is reported beside the delay,
+  // so a delay can be told apart from the collector's (worker threads collect on their own).
+  let gcMaxMs = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, entry.duration);
+  }).observe({ entryTypes: ['gc'] });
   const timer = setInterval(() => {
     const line = {
       t: Date.now(),
       loopDelayMaxMs: delay.max / 1e6,
       loopDelayP99Ms: delay.percentile(99) / 1e6,
+      gcMaxMs,
       rssBytes: process.memoryUsage().rss,
       pools: server.ctx.workers.stats(),
     };
     delay.reset();
+    gcMaxMs = 0;
     fs.appendFileSync(metricsFile, `${JSON.stringify(line)}\n`);
   }, 1000);
   timer.unref();
