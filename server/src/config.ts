@@ -93,6 +93,7 @@ const schema = z.object({
   EXPIRY_SCHEDULE: bool.prefault('true'),
   LOG_REQUESTS: bool.prefault('false'),
   WORKER_THREADS: int(Math.max(1, Math.min(4, os.availableParallelism() - 1))),
+  TILE_THREADS: int(Math.max(1, Math.min(4, os.availableParallelism()))),
   WORK_QUEUE_MAX: int(200),
   ROUTE_QUEUE_MAX: int(20),
 });
@@ -155,6 +156,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
      * threads so the event loop stays free for cheap answers. @defaultValue cores − 1, 1 to 4
      */
     workerThreads: e.WORKER_THREADS,
+    /**
+     * Threads that cut and compress vector tiles, each holding its own index of today's map (a few
+     * MB per thousand zones). At nice 10 like the other workers, so the event loop comes first.
+     * @defaultValue cores, 1 to 4
+     */
+    tileThreads: e.TILE_THREADS,
     /**
      * Tasks waiting for a worker thread beyond which a request is refused at once with 503
      * `server_busy` and Retry-After, rather than queued without limit. @defaultValue 200

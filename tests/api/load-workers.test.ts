@@ -31,7 +31,7 @@ const SECURITY_HEADERS = [
   'x-permitted-cross-domain-policies', 'x-xss-protection',
 ];
 
-const completed = (server: TestServer, pool: 'heavy' | 'routing', task: string) => server.ctx.workers.stats()[pool].completed[task] ?? 0;
+const completed = (server: TestServer, pool: 'heavy' | 'tiles' | 'routing', task: string) => server.ctx.workers.stats()[pool].completed[task] ?? 0;
 
 /** Keeps the only heavy worker thread busy for about a second: what follows must wait in its queue. */
 const occupyHeavyThread = (server: TestServer) => server.ctx.workers.heavy.run(Task.gzip, { bytes: crypto.randomBytes(24_000_000), level: 9 });
@@ -106,13 +106,29 @@ describe.each(backends())('load and abuse on %s', (backend) => {
 
     // The tile under the zone at z14: cut and gzipped in one task, from the map the worker holds.
     const [x, y] = [Math.floor(((115.985 + 180) / 360) * 2 ** 14), Math.floor(((1 - Math.asinh(Math.tan((36.455 * Math.PI) / 180)) / Math.PI) / 2) * 2 ** 14)];
-    const [cutsBefore, gzipsBeforeTile] = [completed(server, 'heavy', Task.cutTile), completed(server, 'heavy', Task.gzip)];
+    const [cutsBefore, gzipsBeforeTile] = [completed(server, 'tiles', Task.cutTile), completed(server, 'tiles', Task.gzip)];
     const tile = await fetch(`${server.url}/tiles/zones/14/${x}/${y}.mvt`, { headers: { 'accept-encoding': 'gzip' } });
     expect(tile.status).toBe(200);
     expect(tile.headers.get('content-encoding')).toBe('gzip');
     expect(Buffer.from(await tile.arrayBuffer()).length).toBeGreaterThan(0);
-    expect(completed(server, 'heavy', Task.cutTile) - cutsBefore).toBe(1);
-    expect(completed(server, 'heavy', Task.gzip) - gzipsBeforeTile).toBe(0);
+    expect(completed(server, 'tiles', Task.cutTile) - cutsBefore).toBe(1);
+    expect(completed(server, 'tiles', Task.gzip) - gzipsBeforeTile).toBe(0);
+  });
+
+  it('cuts a tile while the heavy thread is busy with a long task: tiles have threads of their own', async () => {
+    const order: string[] = [];
+    const busy = occupyHeavyThread(server).then(() => order.push('heavy gzip'));
+    const map = anon.get(`/api/public/zones?asOf=${PAST_DAYS[5]}`).then((r) => order.push(`map ${r.status}`));
+    const [x, y] = [Math.floor(((115.985 + 180) / 360) * 2 ** 15), Math.floor(((1 - Math.asinh(Math.tan((36.455 * Math.PI) / 180)) / Math.PI) / 2) * 2 ** 15)];
+    const cutsBefore = completed(server, 'tiles', Task.cutTile);
+    const tile = await fetch(`${server.url}/tiles/zones/15/${x}/${y}.mvt`);
+    order.push(`tile ${tile.status}`);
+    expect(tile.status).toBe(200);
+    expect(Buffer.from(await tile.arrayBuffer()).length).toBeGreaterThan(0);
+    expect(completed(server, 'tiles', Task.cutTile) - cutsBefore).toBe(1);
+    await Promise.all([busy, map]);
+    // The tile did not wait for the heavy thread's long gzip nor the past day's map queued behind it.
+    expect(order).toEqual(['tile 200', 'heavy gzip', 'map 200']);
   });
 
   it('builds an uncached OGC page once for 50 identical concurrent requests, under any Host', async () => {

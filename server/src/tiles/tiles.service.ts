@@ -202,12 +202,14 @@ export function tilesService(deps: TilesDeps) {
     /**
      * Has a worker thread index `snapshot` for cutting tiles (parsed, projected, indexed: about half
      * a second for 5,000 zones), so the first tiles of a newly published map are not all kept
-     * waiting for it. Called for each new map of today (app.ts).
+     * waiting for it. Called for each new map of today (app.ts). One task per thread of the pool,
+     * given at once, so each idle thread takes one; a thread busy cutting a tile then may index
+     * twice (the second finds its index made) while another makes its own on its first cut.
      */
     async prepare(snapshot: PublicSnapshot): Promise<void> {
       if (!snapshot.index) return;
       const map = await sharedMap(snapshot);
-      await deps.workers.run(Task.indexTiles, { map });
+      await Promise.all(Array.from({ length: deps.workers.stats().threads }, () => deps.workers.run(Task.indexTiles, { map })));
     },
 
     /**

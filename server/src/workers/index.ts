@@ -24,22 +24,29 @@ export const WORKER_NICE = 10;
 export const QUEUE_WAIT_MAX_MS = 20_000;
 
 /**
- * The service's worker threads: `heavy` (WORKER_THREADS threads) builds past-day maps, cuts and
- * compresses tiles and OGC pages; `routing` (one thread) holds the road graph and runs every route
- * search. They refuse work beyond WORK_QUEUE_MAX (heavy) or ROUTE_QUEUE_MAX (routing) waiting tasks
- * with 503 `server_busy`.
+ * The service's worker threads: `heavy` (WORKER_THREADS threads) builds past-day maps and OGC
+ * pages and compresses them; `tiles` (TILE_THREADS threads) indexes each published map and cuts
+ * and compresses its tiles; `routing` (one thread) holds the road graph and runs every route
+ * search. They refuse work beyond WORK_QUEUE_MAX (heavy, tiles) or ROUTE_QUEUE_MAX (routing)
+ * waiting tasks with 503 `server_busy`.
+ *
+ * Tiles have a pool of their own: a bulletin night asks for thousands of small cuts, which in one
+ * pool with the pages and past days' maps either waited behind them or kept them waiting; and
+ * tiles are the one heavy work that is many independent small tasks, so they use every core.
  */
-export function createWorkers(settings: { workerThreads: number; workQueueMax: number; routeQueueMax: number }) {
-  const heavy = new WorkerPool({ module: HEAVY_TASKS, threads: settings.workerThreads, maxQueue: settings.workQueueMax, name: 'heavy', nice: WORKER_NICE, quickTasks: [Task.gzip, Task.cutTile], maxWaitMs: QUEUE_WAIT_MAX_MS });
+export function createWorkers(settings: { workerThreads: number; tileThreads: number; workQueueMax: number; routeQueueMax: number }) {
+  const heavy = new WorkerPool({ module: HEAVY_TASKS, threads: settings.workerThreads, maxQueue: settings.workQueueMax, name: 'heavy', nice: WORKER_NICE, quickTasks: [Task.gzip], maxWaitMs: QUEUE_WAIT_MAX_MS });
+  const tiles = new WorkerPool({ module: HEAVY_TASKS, threads: settings.tileThreads, maxQueue: settings.workQueueMax, name: 'tiles', nice: WORKER_NICE, quickTasks: [Task.gzip, Task.cutTile], maxWaitMs: QUEUE_WAIT_MAX_MS });
   const routing = new WorkerPool({ module: ROUTING_TASKS, threads: 1, maxQueue: settings.routeQueueMax, name: 'routing', nice: WORKER_NICE, maxWaitMs: QUEUE_WAIT_MAX_MS });
   return {
     heavy,
+    tiles,
     routing,
-    stats(): { heavy: PoolStats; routing: PoolStats } {
-      return { heavy: heavy.stats(), routing: routing.stats() };
+    stats(): { heavy: PoolStats; tiles: PoolStats; routing: PoolStats } {
+      return { heavy: heavy.stats(), tiles: tiles.stats(), routing: routing.stats() };
     },
     async close(): Promise<void> {
-      await Promise.all([heavy.close(), routing.close()]);
+      await Promise.all([heavy.close(), tiles.close(), routing.close()]);
     },
   };
 }
