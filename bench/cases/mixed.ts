@@ -101,8 +101,6 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
       NODE_OPTIONS: '--max-old-space-size=8192',
       // A CPU profile of the service's main thread over the 60 s (not its start nor the warm-up).
       ...(profileFile ? { BENCH_CPU_PROFILE: profileFile } : {}),
-      // To measure another size of the heavy pool than the default (cores − 1).
-      ...(process.env.WORKER_THREADS ? { WORKER_THREADS: process.env.WORKER_THREADS } : {}),
     },
     'mixed service',
   );

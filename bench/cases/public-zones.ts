@@ -11,7 +11,7 @@ import { expectStatuses, runLoad } from '../lib/load';
 import { rawGet } from '../lib/http';
 import { startNginx, workDir, type StartedProcess } from '../lib/processes';
 import { atLeast, atLeastTimes, fmt, referenceMissing, type CaseResult, type ResultRow } from '../lib/report';
-import { MIDDLEWARE_CHAIN, REVALIDATION, SHARED_CORES } from '../lib/explain';
+import { FAST_PATH, REVALIDATION, SHARED_CORES } from '../lib/explain';
 
 /** Measures one service's public map against nginx with the same bytes; `label` names the backend. */
 export async function measurePublicZones(
@@ -77,7 +77,7 @@ export async function measurePublicZones(
       reference: `nginx gzip_static: ${fmt(ref.requestsPerSec, 'req/s')} (p99 ${fmt(ref.p99, 'ms')}, ${fmt(ref.bytesPerSec / 1e6, 'MB/s')})`,
       goal: '≥ 0.5× nginx req/s',
       ...atLeastTimes(ours.requestsPerSec, ref.requestsPerSec, 0.5),
-      why: `The map's bytes are built and gzipped once per publication; per request what remains is ${MIDDLEWARE_CHAIN} and writing ` +
+      why: `The map's bytes are built and gzipped once per publication; per request what remains is ${FAST_PATH} writing ` +
         `${fmt(gz.body.length / 1e6)} MB, in ${SHARED_CORES}, where nginx sends the file with sendfile from two worker processes.`,
     });
     rows.push({

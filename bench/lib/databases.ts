@@ -42,6 +42,9 @@ export function serviceEnv(db: { databaseUrl?: string; dataDir?: string }): Reco
     LOAD_DEMO_OUTBREAK: 'false',
     // The OGC case asks for pages of 1,000 zones (the default maximum, stated here to be sure).
     MAX_FEATURES_PER_PAGE: '1000',
+    // To measure other sizes of the worker pools than the defaults (cores − 1 heavy, cores for tiles).
+    ...(process.env.WORKER_THREADS ? { WORKER_THREADS: process.env.WORKER_THREADS } : {}),
+    ...(process.env.TILE_THREADS ? { TILE_THREADS: process.env.TILE_THREADS } : {}),
   };
 }
 

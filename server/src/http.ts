@@ -127,16 +127,18 @@ export type FastHandler = (req: http.IncomingMessage, res: http.ServerResponse, 
 
 /**
  * The public reads that a whole city makes at once (the map of today, "am I in a zone?", OGC
- * pages), answered from memory before the Express middleware chain, whose per-request cost
+ * pages, tiles), answered from memory before the Express middleware chain, whose per-request cost
  * (helmet, compression, cookie parsing, CORS, the session lookup, the router) is most of what such
  * an answer costs. Anything else, and any request with an `Origin` the CORS policy must judge,
- * goes to `app`.
+ * goes to `app`. A handler's key is a path, or a path ending in `/` for every path under it.
  */
 export function withFastPaths(app: http.RequestListener, handlers: Record<string, FastHandler>, options: { corsOrigins: boolean }): http.RequestListener {
+  const prefixes = Object.keys(handlers).filter((key) => key.endsWith('/'));
+  const handlerOf = (path: string) => handlers[path] ?? handlers[prefixes.find((prefix) => path.startsWith(prefix)) ?? ''];
   return (req, res) => {
     if (req.method === 'GET' && !(options.corsOrigins && req.headers.origin)) {
       const q = req.url!.indexOf('?');
-      const handler = handlers[q < 0 ? req.url! : req.url!.slice(0, q)];
+      const handler = handlerOf(q < 0 ? req.url! : req.url!.slice(0, q));
       if (handler) {
         let url: URL | null = null;
         try {

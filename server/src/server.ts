@@ -8,6 +8,7 @@ import { createApp } from './app';
 import { withFastPaths } from './http';
 import { publicFastPaths } from './public/public.routes';
 import { ogcFastPaths } from './ogc/ogc.routes';
+import { tilesFastPaths } from './tiles/tiles.routes';
 import { loadDemoOutbreak } from './geodata/demo-outbreak';
 
 export interface RunningServer {
@@ -47,7 +48,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     const security = app.locals.securityHeaders as Record<string, string>;
     // The public reads a whole city makes at once are answered before Express (http.ts, withFastPaths).
     // (Not with LOG_REQUESTS, which logs in Express.)
-    const listener = config.logRequests ? app : withFastPaths(app, { ...publicFastPaths({ public: ctx.services.public, corsOrigins: config.allowedOrigins.length > 0 }, security), ...ogcFastPaths(ogcRouteDeps(ctx), security) }, { corsOrigins: config.allowedOrigins.length > 0 });
+    const listener = config.logRequests ? app : withFastPaths(app, { ...publicFastPaths({ public: ctx.services.public, corsOrigins: config.allowedOrigins.length > 0 }, security), ...ogcFastPaths(ogcRouteDeps(ctx), security), ...tilesFastPaths({ tiles: ctx.services.tiles, corsOrigins: config.allowedOrigins.length > 0 }, security) }, { corsOrigins: config.allowedOrigins.length > 0 });
     const server = http.createServer(listener);
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {

@@ -221,7 +221,8 @@ describe.each(backends())('load and abuse on %s', (backend) => {
 
   it('sends the same security headers on the fast paths as on the rest of the API', async () => {
     const slow = await anon.get(`/api/public/zones?asOf=${PUBLISHED_ON}`);
-    const fast = [await anon.get('/api/public/zones'), await anon.get('/api/public/lookup?lon=115.985&lat=36.455'), await anon.get('/ogc/collections/zones/items?limit=2')];
+    const tile = `/tiles/zones/14/${Math.floor(((115.985 + 180) / 360) * 2 ** 14)}/${Math.floor(((1 - Math.asinh(Math.tan((36.455 * Math.PI) / 180)) / Math.PI) / 2) * 2 ** 14)}.mvt`;
+    const fast = [await anon.get('/api/public/zones'), await anon.get('/api/public/lookup?lon=115.985&lat=36.455'), await anon.get('/ogc/collections/zones/items?limit=2'), await anon.get(tile)];
     for (const name of SECURITY_HEADERS) {
       expect(slow.headers.get(name), name).not.toBeNull();
       for (const answer of fast) expect(answer.headers.get(name), name).toBe(slow.headers.get(name));
@@ -235,6 +236,16 @@ describe.each(backends())('load and abuse on %s', (backend) => {
     const bad = await anon.get('/api/public/lookup?lon=abc&lat=36.4');
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('coordinate_malformed');
+    const badTile = await anon.get('/tiles/zones/14/99999/1.mvt');
+    expect(badTile.status).toBe(400);
+    expect(badTile.body.error.code).toBe('tile_coordinate_out_of_range');
+    // The tile's own headers, as the Express route sets them.
+    expect(fast[3].status).toBe(200);
+    expect(fast[3].headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
+    expect(fast[3].headers.get('vary')).toBe('Accept-Encoding');
+    expect(fast[3].headers.get('cache-control')).toBe('public, max-age=0, must-revalidate');
+    const etag = fast[3].headers.get('etag')!;
+    expect((await fetch(`${server.url}${tile}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
   });
 });
 

@@ -1,6 +1,7 @@
 import { Router } from 'express';
+import type { FastHandler } from '../http';
 import type { PublicSnapshot } from '../public/public.service';
-import { parseTileCoordinates, zonesTileJson, type TilesService } from './tiles.service';
+import { parseTileCoordinates, zonesTileJson, type TileCoordinates, type TilesService } from './tiles.service';
 
 /** MIME type of Mapbox Vector Tiles (IANA). */
 const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
@@ -43,7 +44,8 @@ export function tilesRoutes(deps: {
     // A `v` from another process that is ahead of this one, or an old one, gets the short cache:
     // only bytes that really are publication v's may be kept for a year.
     res.set('Cache-Control', req.query.v === String(tile.publication) ? IMMUTABLE : REVALIDATE);
-    res.set('Vary', 'Accept-Encoding');
+    // Appended, not set: the CORS policy may already vary the answer by Origin.
+    res.vary('Accept-Encoding');
     if (tile.notModified) {
       res.status(304).end();
       return;
@@ -57,4 +59,49 @@ export function tilesRoutes(deps: {
     }
   });
   return r;
+}
+
+/** `/tiles/zones/{z}/{x}/{y}.mvt`, as the Express route above matches it. */
+const TILE_PATH = /^\/tiles\/zones\/([^/]+)\/([^/]+)\/([^/]+)\.mvt$/;
+
+/**
+ * Zones tiles answered before Express (see `withFastPaths`), with the same headers as the route
+ * above and the application's security headers: a map being panned asks for dozens at once, and
+ * through the middleware chain a cached tile cost several times its own work. Anything the route
+ * would refuse (coordinates out of range, other parameters than `v`) goes to the route.
+ */
+export function tilesFastPaths(deps: { tiles: TilesService; corsOrigins: boolean }, securityHeaders: Record<string, string>): Record<string, FastHandler> {
+  const vary = deps.corsOrigins ? 'Origin, Accept-Encoding' : 'Accept-Encoding';
+  return {
+    '/tiles/zones/': (req, res, url, fallBack) => {
+      const m = TILE_PATH.exec(url.pathname);
+      const keys = [...url.searchParams.keys()];
+      if (!m || keys.some((k) => k !== 'v') || keys.length > 1) return false;
+      let coords: TileCoordinates;
+      try {
+        coords = parseTileCoordinates(m[1]!, m[2]!, m[3]!);
+      } catch {
+        return false;
+      }
+      const ifNoneMatch = req.headers['if-none-match'];
+      deps.tiles.tile(coords, ifNoneMatch).then((tile) => {
+        const head = {
+          ...securityHeaders,
+          ETag: tile.etag,
+          'Cache-Control': url.searchParams.get('v') === String(tile.publication) ? IMMUTABLE : REVALIDATE,
+          Vary: vary,
+        };
+        if (tile.notModified) {
+          res.writeHead(304, head).end();
+          return;
+        }
+        const gzip = tile.mvt.length > 0 && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+        const body = gzip ? tile.gzip : tile.mvt;
+        res
+          .writeHead(200, { ...head, 'Content-Type': MVT_TYPE, ...(gzip ? { 'Content-Encoding': 'gzip' } : {}), 'Content-Length': String(body.length) })
+          .end(body);
+      }, fallBack);
+      return true;
+    },
+  };
 }
