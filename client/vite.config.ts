@@ -61,6 +61,75 @@ function inlineEntryStylesheet(): Plugin {
 }
 
 /**
+ * The chunks main.ts imports one by one as the app starts (each evaluated in its own task): the
+ * framework, its i18n and router, the UI strings and the app's own modules.
+ */
+const START_CHUNKS = ['vue', 'vue-i18n', 'vue-router', 'zh', 'startApp'];
+
+/**
+ * Preloads the chunks the app starts with, and puts their stylesheets (the components') into
+ * index.html after the entry's. main.ts imports the chunks one per task after paints; without the
+ * links each would be requested only then, one round trip after another on a slow network
+ * (`modulepreload` fetches and compiles a module without evaluating it). Their stylesheets as
+ * files would come only with the import too, and restyle the page that has been painted since.
+ */
+function startChunks(): Plugin {
+  return {
+    name: 'start-chunks',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const chunks = Object.values(ctx.bundle ?? {}).filter((output) => output.type === 'chunk');
+        const byFile = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+        const files = new Set<string>();
+        const add = (fileName: string) => {
+          const chunk = byFile.get(fileName);
+          if (!chunk || files.has(fileName) || chunk.isEntry) return;
+          files.add(fileName);
+          chunk.imports.forEach(add);
+        };
+        for (const chunk of chunks) if (START_CHUNKS.includes(chunk.name) && !chunk.isEntry) add(chunk.fileName);
+        const links = [...files]
+          .filter((file) => !html.includes(`/${file}"`))
+          .map((file) => `<link rel="modulepreload" crossorigin href="/${file}">`)
+          .join('');
+        // The files stay in the bundle: the lazy map's chunk may name one of them as its own too.
+        const css = [...new Set([...files].flatMap((file) => [...(byFile.get(file)?.viteMetadata?.importedCss ?? [])]))];
+        const styles = css.map((file) => ctx.bundle?.[file]).map((asset) => (asset?.type === 'asset' ? `<style>${String(asset.source)}</style>` : '')).join('');
+        return html.replace('</head>', `${styles}${links}</head>`);
+      },
+    },
+    // Vite would also load the inlined stylesheets as files when a chunk that has them is
+    // imported (its preload list, `__vite__mapDeps`): every chunk's list leaves them out.
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        const chunks = Object.values(bundle).filter((output) => output.type === 'chunk');
+        const byFile = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+        const inlined = new Set<string>();
+        const seen = new Set<string>();
+        const add = (fileName: string) => {
+          const chunk = byFile.get(fileName);
+          if (!chunk || seen.has(fileName)) return;
+          seen.add(fileName);
+          chunk.viteMetadata?.importedCss.forEach((css) => inlined.add(css));
+          chunk.imports.forEach(add);
+        };
+        for (const chunk of chunks) if (chunk.isEntry || START_CHUNKS.includes(chunk.name)) add(chunk.fileName);
+        for (const chunk of chunks) {
+          const list = /m\.f=\[([^\]]*)\]/.exec(chunk.code);
+          if (!list) continue;
+          const deps = JSON.parse(`[${list[1]}]`) as string[];
+          const skip = new Set(deps.flatMap((dep, i) => (inlined.has(dep) ? [String(i)] : [])));
+          chunk.code = chunk.code.replace(/__vite__mapDeps\(\[([\d,]*)\]\)/g, (_call, ids: string) => `__vite__mapDeps([${ids.split(',').filter((id) => !skip.has(id)).join(',')}])`);
+        }
+      },
+    },
+  };
+}
+
+/**
  * Marks the scripts the page runs as it loads (the entry and the framework chunk) with V8's
  * explicit compile hint, the magic comment `//# allFunctionsCalledOnLoad`: Chrome then compiles
  * all their functions while it streams the file, off the main thread, instead of one at a time
@@ -70,7 +139,7 @@ function inlineEntryStylesheet(): Plugin {
  */
 function compileHints(): Plugin {
   const HINT = '//# allFunctionsCalledOnLoad\n';
-  const hinted = (chunk: { isEntry: boolean; name: string }) => chunk.isEntry || chunk.name === 'vue';
+  const hinted = (chunk: { isEntry: boolean; name: string }) => chunk.isEntry || START_CHUNKS.includes(chunk.name);
   return {
     name: 'compile-hints',
     apply: 'build',
@@ -97,7 +166,7 @@ const apiTarget = process.env.API_TARGET ?? 'http://localhost:3000';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
-  plugins: [vue(), precompileMessages(), inlineEntryStylesheet(), compileHints()],
+  plugins: [vue(), precompileMessages(), inlineEntryStylesheet(), compileHints(), startChunks()],
   define: {
     // vue-i18n feature flags: composition API only, no devtools in production builds.
     __VUE_I18N_FULL_INSTALL__: true,
@@ -118,7 +187,12 @@ export default defineConfig({
             // Its stylesheet stays with the module that imports it (map/useMap.ts): a CSS module in
             // this group would make every importer load the whole chunk at once.
             { name: 'maplibre', test: /node_modules[\\/]maplibre-gl[\\/](?!.*\.css$)/ },
-            { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|vue-i18n|@intlify)[\\/]/ },
+            // Three chunks, evaluated one per task as the app starts (main.ts).
+            { name: 'vue', test: /node_modules[\\/](@vue|vue)[\\/]/ },
+            { name: 'vue-router', test: /node_modules[\\/]vue-router[\\/]/ },
+            { name: 'vue-i18n', test: /node_modules[\\/](vue-i18n|@intlify)[\\/]/ },
+            // The Chinese UI strings (one JSON text), parsed in a task of their own.
+            { name: 'zh', test: /client[\\/]src[\\/]i18n[\\/]zh\.ts$/ },
           ],
         },
       },

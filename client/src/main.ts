@@ -1,20 +1,38 @@
-import { createApp } from 'vue';
 import './styles/main.css';
-import App from './App.vue';
-import { i18n, restoreLocale } from './i18n';
 import { afterNextPaint } from './public/afterPaint';
 import { askForOpeningZones } from './public/openingZones';
-import { createAppRouter } from './router';
 
 askForOpeningZones();
 
-// The header in index.html is painted first; then, each in the task after a paint so that none is
-// one long task on a slow phone: the router and the language (the first navigation, local
-// storage), then the app's mount (the header; App.vue builds the page in the task after it).
-afterNextPaint(() => {
-  const app = createApp(App).use(createAppRouter());
-  void restoreLocale().then(() => {
-    app.use(i18n);
-    afterNextPaint(() => app.mount('#app'));
-  });
-});
+/**
+ * The header in index.html is painted first; then the app starts in steps, each in the task after
+ * a paint, because on a slow phone any task over 50 ms delays the first tap. The scripts are all
+ * fetched at once (index.html preloads them) but evaluated one chunk per step: the framework
+ * (Vue), its i18n and router, the UI strings, the app's own modules; then the stored language (the
+ * page's first access to local storage, which can wait on the browser), the app with its router,
+ * and its mount (App.vue and the page build the rest in further steps).
+ */
+const steps: (() => Promise<unknown> | unknown)[] = [
+  () => import('vue'),
+  () => import('vue-i18n'),
+  () => import('vue-router'),
+  () => import('./i18n/zh'),
+];
+
+async function start(): Promise<void> {
+  for (const step of steps) {
+    await step();
+    await nextPaint();
+  }
+  const { createRiskMapApp, restoreLocale } = await import('./public/startApp');
+  await nextPaint();
+  await restoreLocale();
+  await nextPaint();
+  const app = createRiskMapApp();
+  await nextPaint();
+  app.mount('#app');
+}
+
+const nextPaint = () => new Promise<void>((resolve) => afterNextPaint(resolve));
+
+afterNextPaint(() => void start());

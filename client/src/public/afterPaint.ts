@@ -1,5 +1,3 @@
-import { onMounted, readonly, ref, type Ref } from 'vue';
-
 /**
  * Runs `task` just after the browser's next paint: a requestAnimationFrame callback runs right
  * before a frame is painted, a timeout set there runs after it. What the page shows first (the
@@ -13,22 +11,4 @@ export function afterNextPaint(task: () => void): void {
   } else {
     task();
   }
-}
-
-/**
- * A component's build steps: a counter that starts at 0 and goes up by one in the task after each
- * paint from the component's mount, up to `count`. The component builds each part behind
- * `step >= n`, so that no part of it is one long task on a slow phone (where a task over 50 ms
- * delays the first tap).
- */
-export function useBuildSteps(count: number): Readonly<Ref<number>> {
-  const step = ref(0);
-  onMounted(() => {
-    const next = () => {
-      step.value += 1;
-      if (step.value < count) afterNextPaint(next);
-    };
-    afterNextPaint(next);
-  });
-  return readonly(step);
 }
