@@ -79,7 +79,7 @@ export function createContext(config: Config, db: Database) {
     // Links from the configured public address (PUBLIC_URL, else http://localhost:PORT), never from
     // the request's Host header: anyone can send any Host, and an alert once fetched is kept for good.
     alerts: alertsService(db.knex, { baseUrl: config.publicUrl }),
-    tiles: tilesService({ db, zones: () => publicMap.zones(), workers: workers.tiles }),
+    tiles: tilesService({ zones: () => publicMap.zones(), workers: workers.tiles }),
     ogc: ogcService({
       reader: db.reader,
       zones: () => publicMap.zones(),

@@ -5,13 +5,11 @@
 
 import crypto from 'node:crypto';
 import type { WorkerPool } from '../workers/pool';
-import { TILE_GZIP_LEVEL, Task, asBuffer, type CutTileInput } from '../workers/tasks';
+import { Task, asBuffer, type CutTileInput } from '../workers/tasks';
 import { sharedMaps } from '../workers/shared-maps';
 import { AppError, type ErrorCode } from '../errors';
 import type { PublicSnapshot } from '../public/public.service';
-import type { Database } from '../db/database';
 import { MAX_TILE_ZOOM, TILE_BUFFER, TILE_EXTENT, ZONES_LAYER } from './tile-grid';
-import { tilesRepo, type TileZone } from './tiles.repo';
 
 export { MAX_TILE_ZOOM } from './tile-grid';
 
@@ -100,34 +98,22 @@ interface SnapshotTiles {
 
 /** Dependencies of the tile service. */
 export interface TilesDeps {
-  /** On PostgreSQL, the tiles of many zones (low zooms) are cut there (see {@link WORKER_TILE_MAX_ZONES}). */
-  db: Pick<Database, 'kind' | 'reader'>;
   /** The cached snapshot of the zones in force. */
   zones: () => Promise<PublicSnapshot>;
   limits?: Partial<TileCacheLimits>;
-  /** Worker threads: tiles are cut and gzipped there, never on the event loop. */
+  /** The tile threads: tiles are cut and gzipped there, never on the event loop. */
   workers: WorkerPool;
 }
 
 /**
- * Above this many zones reaching a tile (low zooms: a zoom-10 tile over the city holds thousands),
- * a tile is cut by PostgreSQL's ST_AsMVT rather than on the worker thread: it costs tens of ms
- * either way, and on the one heavy thread of a two-core machine it kept OGC pages and past days'
- * maps waiting under the mixed bench, while PostgreSQL cuts it in its own processes.
- */
-export const WORKER_TILE_MAX_ZONES = 300;
-
-/**
- * Zones tiles, cut on a worker thread from the map the public sees (zones-tiler.ts: ST_AsMVTGeom's
+ * Zones tiles, cut on a tile thread from the map the public sees (zones-tiler.ts: ST_AsMVTGeom's
  * snapping and clipping rule, the map projected and indexed once per map) and gzipped there, once
- * per tile; on PostgreSQL a tile of more than {@link WORKER_TILE_MAX_ZONES} zones is cut by
- * ST_AsMVT instead, and gzipped on the worker. One ST_AsMVT query per tile reached a third of the
- * rate the bare query reached in the bench (bench/results.md, the tiles rows); PGlite's PostGIS
- * has no ST_AsMVT at all.
+ * per tile. Not by a PostgreSQL query per tile: one ST_AsMVT query per tile reached a third of the
+ * rate the bare query reached in the bench; a tile of the whole city (zoom 10, thousands of zones)
+ * took about a second in PostgreSQL under load and a quarter of that on a tile thread; and
+ * PGlite's PostGIS has no ST_AsMVT at all. The bench compares the two cuts tile by tile.
  */
 export function tilesService(deps: TilesDeps) {
-  // PGlite's PostGIS has no ST_AsMVT: there every tile is cut on the worker.
-  const repo = deps.db.kind === 'postgres' ? tilesRepo(deps.db.reader) : null;
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   let current: SnapshotTiles | null = null;
   /** Today's map's gzip shared with the worker threads, copied once per map. */
@@ -147,18 +133,8 @@ export function tilesService(deps: TilesDeps) {
 
   const build = async (entry: SnapshotTiles, { z, x, y }: TileCoordinates): Promise<CachedTile> => {
     const reaching = candidates(entry.snapshot, { z, x, y });
-    // Most of the map has no zone: those tiles never reach a worker or the database.
+    // Most of the map has no zone: those tiles never reach a thread.
     if (reaching.length === 0) return { mvt: Buffer.alloc(0), gzipped: Buffer.alloc(0) };
-    if (repo && reaching.length > WORKER_TILE_MAX_ZONES) {
-      const zones: TileZone[] = reaching.sort((a, b) => a - b).map((i) => {
-        const { id, kind, nextChangeOn } = entry.snapshot.features[i].properties;
-        return { id, kind, nextChangeOn };
-      });
-      const mvt = await repo.zonesTile(z, x, y, zones);
-      if (mvt.length === 0) return { mvt, gzipped: mvt };
-      const out = await deps.workers.run<{ gzip: Uint8Array }>(Task.gzip, { bytes: mvt, level: TILE_GZIP_LEVEL });
-      return { mvt, gzipped: asBuffer(out.gzip) };
-    }
     const map = await sharedMap(entry.snapshot);
     const out = await deps.workers.run<{ mvt: Uint8Array; gzip: Uint8Array }>(Task.cutTile, { map, z, x, y } satisfies CutTileInput);
     return { mvt: asBuffer(out.mvt), gzipped: asBuffer(out.gzip) };
