@@ -18,6 +18,14 @@ import { loadConfig } from '../../server/src/config';
 import { startServer } from '../../server/src/server';
 
 const server = await startServer(loadConfig(process.env), (line) => process.stderr.write(`[service] ${line}\n`));
+// Ready once the tile threads have indexed today's map (started when the map is loaded): the
+// cases measure the service at work, not its start, as a deployment's readiness check would.
+const hasZones = Boolean((await server.ctx.services.public.zones()).index);
+for (const started = Date.now(); hasZones && Date.now() - started < 60_000; ) {
+  const tiles = server.ctx.workers.stats().tiles;
+  if ((tiles.completed.indexTiles ?? 0) >= tiles.threads && tiles.busy === 0) break;
+  await new Promise((r) => setTimeout(r, 50));
+}
 const metricsFile = process.env.BENCH_METRICS_FILE;
 if (metricsFile) {
   const delay = monitorEventLoopDelay({ resolution: 5 });
