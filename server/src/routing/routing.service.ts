@@ -10,6 +10,7 @@ import { AppError, notFound } from '../errors';
 import type { PublicSnapshot } from '../public/public.service';
 import type { CheckpointsRepo } from '../checkpoints/checkpoints.repo';
 import type { WorkerPool } from '../workers/pool';
+import { sharedMaps } from '../workers/shared-maps';
 import type { PlanInput, PlanReply, SearchFailure } from '../workers/routing-tasks';
 
 /** A truck's height and weight (contract/schemas/trucks.ts). */
@@ -70,6 +71,8 @@ export function routingService(knex: Knex, deps: {
     return zones;
   };
 
+  /** Today's map's gzip shared with the routing thread, which reads the zones from it. */
+  const sharedMap = sharedMaps();
   // State updates are `urgent`: a full queue refuses searches, never the state they depend on.
   const refresh = async (): Promise<void> => {
     // The network is checked at most every 10 s: a cheap query, but not one per route.
@@ -87,7 +90,7 @@ export function routingService(knex: Knex, deps: {
     }
     const snap = await deps.zonesInForce();
     if (snap.etag !== engineZones) {
-      await deps.worker.run('setZones', { zones: zonesOf(snap) }, { urgent: true });
+      await deps.worker.run('setZones', { map: await sharedMap(snap) }, { urgent: true });
       engineZones = snap.etag;
     }
   };
