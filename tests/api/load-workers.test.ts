@@ -11,7 +11,7 @@ import { backends } from '../helpers/backends';
 import { Client, loginAs, startTestServer, type TestServer } from '../helpers/server';
 import { fakeClock, realClock, travelTo } from '../helpers/clock';
 import { fileURLToPath } from 'node:url';
-import { Task } from '../../server/src/workers';
+import { Task, type RenderDayInput } from '../../server/src/workers';
 import { WorkerPool } from '../../server/src/workers/pool';
 import { CRS84 } from '../../server/src/ogc/ogc.service';
 
@@ -186,7 +186,7 @@ describe.each(backends())('load and abuse on %s', (backend) => {
     const busy = occupyHeavyThread(server);
     const order: string[] = [];
     // Both wait behind the busy thread; replies come back in the order the thread ran the tasks.
-    const map = heavy.run(Task.renderDay, { day: LATER, publication: 0, entries: [] }).then(() => order.push(Task.renderDay));
+    const map = heavy.run(Task.renderDay, { day: LATER, publication: 0, entriesJson: '[]' } satisfies RenderDayInput).then(() => order.push(Task.renderDay));
     const tile = heavy.run(Task.gzip, { bytes: crypto.randomBytes(1000) }).then(() => order.push(Task.gzip));
     await Promise.all([busy, map, tile]);
     expect(order).toEqual([Task.gzip, Task.renderDay]);
@@ -196,7 +196,7 @@ describe.each(backends())('load and abuse on %s', (backend) => {
     const heavy = server.ctx.workers.heavy;
     const busy = occupyHeavyThread(server);
     const order: string[] = [];
-    const map = heavy.run(Task.renderDay, { day: LATER, publication: 0, entries: [] }).then(() => order.push(Task.renderDay));
+    const map = heavy.run(Task.renderDay, { day: LATER, publication: 0, entriesJson: '[]' } satisfies RenderDayInput).then(() => order.push(Task.renderDay));
     const tiles = Array.from({ length: 40 }, () => heavy.run(Task.gzip, { bytes: crypto.randomBytes(100) }).then(() => order.push(Task.gzip)));
     await Promise.all([busy, map, ...tiles]);
     const at = order.indexOf(Task.renderDay);
@@ -315,7 +315,7 @@ describe('the order of waiting tasks', () => {
       });
       const runs = [
         ...[0, 1, 2].map((i) => pool.run(Task.ogcPage, page(i)).then(() => order.push(`page ${i}`))),
-        pool.run(Task.renderDay, { day: LATER, publication: 0, entries: [] }).then(() => order.push('map')),
+        pool.run(Task.renderDay, { day: LATER, publication: 0, entriesJson: '[]' } satisfies RenderDayInput).then(() => order.push('map')),
       ];
       await Promise.all([busy, ...runs]);
       expect(order).toEqual(['page 0', 'map', 'page 1', 'page 2']);

@@ -40,7 +40,7 @@ export function publicService(db: Database, deps: {
   expiry: ExpiryService;
   serviceArea: [number, number, number, number];
   /** Renders a past day's map bytes and their gzip off the event loop (a worker thread). */
-  renderDay: (input: { day: string; publication: number; entries: (ZoneEntry & { geometry: string })[] }) => Promise<PastDayMap>;
+  renderDay: (input: { day: string; publication: number; entriesJson: string }) => Promise<PastDayMap>;
 }) {
   const repo = publicRepo(db.reader);
   // The record is read from the primary: a replica may not have the publication just announced.
@@ -127,8 +127,7 @@ export function publicService(db: Database, deps: {
     }
     built = (async () => {
       const upTo = await record.lastNumberOn(day);
-      const entries = upTo ? await record.entriesAt(upTo) : [];
-      return deps.renderDay({ day, publication: upTo, entries: entries.map((e) => ({ publication: e.publication, inForce: e.in_force, state: e.state, geometry: e.geometry })) });
+      return deps.renderDay({ day, publication: upTo, entriesJson: upTo ? await record.entriesJsonAt(upTo) : '[]' });
     })();
     pastMaps.set(day, built);
     // A failure (a full queue, say) is not kept: the next request tries again.

@@ -29,7 +29,8 @@ const moved = <T extends Record<string, Uint8Array>>(result: T) => {
 export interface RenderDayInput {
   day: string;
   publication: number;
-  entries: (ZoneEntry & { geometry: string })[];
+  /** The day's entries as the record gives them in one text (`entriesJsonAt`): parsed here, not on the event loop. */
+  entriesJson: string;
 }
 
 /** What {@link Task.cutTile} is given: the map (today's, shared) and the tile's address. */
@@ -120,8 +121,8 @@ export const handlers = {
   [Task.gzip]: ({ bytes, level }: { bytes: Uint8Array; level?: number }) => moved({ gzip: zlib.gzipSync(bytes, { level: level ?? gzipLevelFor(bytes.length) }) }),
 
   /** A past day's map: the same bytes `renderEntries` gives, and their gzip. */
-  [Task.renderDay]: ({ day, publication, entries }: RenderDayInput) => {
-    const snapshot = renderEntries(day, publication, entries);
+  [Task.renderDay]: ({ day, publication, entriesJson }: RenderDayInput) => {
+    const snapshot = renderEntries(day, publication, JSON.parse(entriesJson) as (ZoneEntry & { geometry: string })[]);
     const json = snapshot.json();
     const { result, transfer } = moved({ json, gzip: zlib.gzipSync(json, { level: gzipLevelFor(json.length) }) });
     return { result: { ...result, etag: snapshot.etag }, transfer };
