@@ -262,6 +262,9 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
     const metrics = inWindow<{ t: number; loopDelayMaxMs: number; gcMaxMs: number; rssBytes: number; pools: { heavy: { refused: number; completed: Record<string, number> }; routing: { refused: number; completed: Record<string, number> } } }>(metricsFile);
     const idleMetrics = inWindow<{ t: number; loopDelayMaxMs: number }>(idleMetricsFile);
     const loopMax = Math.max(...metrics.map((m) => m.loopDelayMaxMs));
+    // Past the first seconds, when every class and burst starts at once and opens its connections.
+    const settled = metrics.filter((m) => m.t > startedAt + 3000);
+    const settledMax = Math.max(...settled.map((m) => m.loopDelayMaxMs));
     const gcMax = Math.max(...metrics.map((m) => m.gcMaxMs));
     const idleMax = Math.max(...idleMetrics.map((m) => m.loopDelayMaxMs));
     // Seconds in which the service's longest delay was over the goal, and how many of them the idle process shared.
@@ -301,7 +304,9 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
     }
     rows.push({
       case: `mixed load, ${durationS} s — the event loop's longest delay (monitorEventLoopDelay in the service)`,
-      project: `${fmt(loopMax, 'ms')} (longest garbage-collection pause ${fmt(gcMax, 'ms')}; ${overSeconds.length} of ${metrics.length} seconds over 100 ms)`,
+      project:
+        `${fmt(loopMax, 'ms')} (${fmt(settledMax, 'ms')} after the first 3 s, when every class and burst starts at once; longest garbage-collection pause ` +
+        `${fmt(gcMax, 'ms')}; ${overSeconds.length} of ${metrics.length} seconds over 100 ms)`,
       reference: `an idle Node process beside it (no work, only its timer): ${fmt(idleMax, 'ms')}; over 100 ms in ${idleOver.size} seconds`,
       ratio: '—',
       goal: '< 100 ms',
