@@ -165,7 +165,7 @@ export async function tilesCase(ctx: BenchContext): Promise<CaseResult> {
     reference: directText,
     goal: '≥ 1× the direct query’s tiles/s',
     ...atLeastTimes(cold.requestsPerSec, direct.tilesPerSec, 1),
-    why: 'A tile not cached yet is cut on the service\'s one heavy worker thread from the published map (tiles of more than 300 zones by ST_AsMVT) ' +
+    why: 'A tile not cached yet is cut on one of the service\'s tile threads (TILE_THREADS) from the published map ' +
       'and gzipped there, plus HTTP and the cache, while the reference runs ten queries at a time in PostgreSQL\'s processes with no HTTP; the load ' +
       'generator, the service and PostgreSQL share two cores. Repeated tiles (the warm row) are served from memory.',
   });
@@ -189,7 +189,7 @@ export async function tilesCase(ctx: BenchContext): Promise<CaseResult> {
   notes.push({
     case: 'vector tiles',
     text: `the service's tiles carry the same zones as the direct query in ${compared} of ${compared} sampled tiles (${nonEmpty} of them not empty). ` +
-      `Tiles of up to 300 zones are cut on the service's worker thread from the published map, larger ones by ST_AsMVT. ` +
+      `Every tile is cut on the service's tile threads from the published map. ` +
       `The direct query is timed in the bench process with no HTTP at all; the service's figures include HTTP, the tile cache, gzip (once per tile) and ` +
       `the load generator on the same two cores. The service answers tiles without zones from its in-memory index without asking PostgreSQL.`,
   });
