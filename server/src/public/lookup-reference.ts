@@ -142,6 +142,36 @@ export function innermostFirst<P>(zones: { zone: ZoneShape<P>; areaM2: number }[
 const METRES_PER_DEGREE = 111_195;
 
 /**
+ * An outline's rings as flat coordinates (x0, y0, x1, y1, …) and where each ring ends, made once
+ * per outline object: the distance below walks them as typed arrays, a third of the time it took
+ * over nested arrays (it is most of a lookup outside every zone).
+ */
+interface FlatRings {
+  coords: Float64Array;
+  /** Index in `coords` after each ring's last point. */
+  ends: number[];
+}
+const flatOutlines = new WeakMap<object, FlatRings>();
+function flatRings(geometry: Polygon | MultiPolygon): FlatRings {
+  let flat = flatOutlines.get(geometry);
+  if (!flat) {
+    const rings = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates).flat();
+    const coords = new Float64Array(rings.reduce((n, ring) => n + ring.length * 2, 0));
+    const ends: number[] = [];
+    let k = 0;
+    for (const ring of rings) {
+      for (const [x, y] of ring) {
+        coords[k++] = x;
+        coords[k++] = y;
+      }
+      ends.push(k);
+    }
+    flatOutlines.set(geometry, (flat = { coords, ends }));
+  }
+  return flat;
+}
+
+/**
  * The distance in metres from a point to the nearest edge of an outline (any ring: a point in a
  * hole is outside the zone too), in a local equirectangular projection around the point: within a
  * city the error is a fraction of a percent, and it costs a few arithmetic operations per edge
@@ -150,23 +180,25 @@ const METRES_PER_DEGREE = 111_195;
 export function distanceToOutline(lon: number, lat: number, geometry: Polygon | MultiPolygon): number {
   const kx = METRES_PER_DEGREE * Math.cos((lat * Math.PI) / 180);
   const ky = METRES_PER_DEGREE;
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  const { coords, ends } = flatRings(geometry);
   let best = Infinity;
-  for (const polygon of polygons) {
-    for (const ring of polygon) {
-      for (let i = 1; i < ring.length; i++) {
-        const ax = (ring[i - 1][0] - lon) * kx;
-        const ay = (ring[i - 1][1] - lat) * ky;
-        const dx = (ring[i][0] - lon) * kx - ax;
-        const dy = (ring[i][1] - lat) * ky - ay;
-        const length2 = dx * dx + dy * dy;
-        // The closest point of the edge to the origin (the place asked about).
-        const t = length2 > 0 ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / length2)) : 0;
-        const x = ax + t * dx;
-        const y = ay + t * dy;
-        best = Math.min(best, x * x + y * y);
-      }
+  let start = 0;
+  for (const end of ends) {
+    for (let i = start + 2; i < end; i += 2) {
+      const ax = (coords[i - 2] - lon) * kx;
+      const ay = (coords[i - 1] - lat) * ky;
+      const dx = (coords[i] - lon) * kx - ax;
+      const dy = (coords[i + 1] - lat) * ky - ay;
+      const length2 = dx * dx + dy * dy;
+      // The closest point of the edge to the origin (the place asked about).
+      let t = length2 > 0 ? -(ax * dx + ay * dy) / length2 : 0;
+      t = t < 0 ? 0 : t > 1 ? 1 : t;
+      const x = ax + t * dx;
+      const y = ay + t * dy;
+      const d2 = x * x + y * y;
+      if (d2 < best) best = d2;
     }
+    start = end;
   }
   return Math.sqrt(best);
 }
