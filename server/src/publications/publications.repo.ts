@@ -33,27 +33,29 @@ export interface ZoneEntryRow extends PublicationZoneRow {
 }
 
 /**
- * FROM … of every zone's latest entry up to publication `upTo` (all when null; only `zoneIds` when
- * given), as `s` (its state) and `g` (its latest geometry): two DISTINCT ONs over (zone_id,
+ * Every zone's latest entry up to a publication (bindings: the bound and an optional list of zone
+ * ids, each given three times as `bindingsOf` does): two DISTINCT ONs over (zone_id,
  * publication), both read off the publication_zones_zone index.
  */
-function latestEntries(upTo: number | null, zoneIds: string[] | null): [string, Knex.RawBinding[]] {
+const LATEST_ENTRIES = `
+  SELECT s.publication, s.zone_id, s.in_force, s.change, s.effective_on::text AS effective_on, s.state, g.geometry
+  FROM (
+    SELECT DISTINCT ON (pz.zone_id) pz.publication, pz.zone_id, pz.in_force, pz.change, pz.effective_on, pz.state
+    FROM publication_zones pz
+    WHERE pz.publication <= ? AND (?::uuid[] IS NULL OR pz.zone_id = ANY(?::uuid[]))
+    ORDER BY pz.zone_id, pz.publication DESC
+  ) s
+  JOIN (
+    SELECT DISTINCT ON (pz.zone_id) pz.zone_id, pz.geometry
+    FROM publication_zones pz
+    WHERE pz.publication <= ? AND pz.geometry IS NOT NULL AND (?::uuid[] IS NULL OR pz.zone_id = ANY(?::uuid[]))
+    ORDER BY pz.zone_id, pz.publication DESC
+  ) g ON g.zone_id = s.zone_id`;
+
+/** The bindings of {@link LATEST_ENTRIES}: up to `upTo` (all when null), only `zoneIds` when given. */
+function bindingsOf(upTo: number | null, zoneIds: string[] | null): Knex.RawBinding[] {
   const bound = upTo ?? 2_147_483_647;
-  return [
-    `FROM (
-       SELECT DISTINCT ON (pz.zone_id) pz.publication, pz.zone_id, pz.in_force, pz.change, pz.effective_on, pz.state
-       FROM publication_zones pz
-       WHERE pz.publication <= ? AND (?::uuid[] IS NULL OR pz.zone_id = ANY(?::uuid[]))
-       ORDER BY pz.zone_id, pz.publication DESC
-     ) s
-     JOIN (
-       SELECT DISTINCT ON (pz.zone_id) pz.zone_id, pz.geometry
-       FROM publication_zones pz
-       WHERE pz.publication <= ? AND pz.geometry IS NOT NULL AND (?::uuid[] IS NULL OR pz.zone_id = ANY(?::uuid[]))
-       ORDER BY pz.zone_id, pz.publication DESC
-     ) g ON g.zone_id = s.zone_id`,
-    [bound, zoneIds, zoneIds, bound, zoneIds, zoneIds],
-  ];
+  return [bound, zoneIds, zoneIds, bound, zoneIds, zoneIds];
 }
 
 /** SQL of the public record. Nothing here updates or deletes: the tables refuse it anyway. */
@@ -97,8 +99,7 @@ export function publicationsRepo(knex: Knex) {
      */
     async entriesAt(upTo: number | null, db: Knex | Knex.Transaction = knex, zoneIds?: string[]): Promise<ZoneEntryRow[]> {
       if (zoneIds && zoneIds.length === 0) return [];
-      const [sql, bindings] = latestEntries(upTo, zoneIds ?? null);
-      const res = await db.raw(`SELECT s.publication, s.zone_id, s.in_force, s.change, s.effective_on::text AS effective_on, s.state, g.geometry ${sql} ORDER BY s.zone_id`, bindings);
+      const res = await db.raw('SELECT * FROM (?) e ORDER BY e.zone_id', [db.raw(LATEST_ENTRIES, bindingsOf(upTo, zoneIds ?? null))]);
       return res.rows;
     },
     /**
@@ -108,10 +109,10 @@ export function publicationsRepo(knex: Knex) {
      * hundreds of ms when a bulletin night asked for many past days at once; one text is one copy.
      */
     async entriesJsonAt(upTo: number): Promise<string> {
-      const [sql, bindings] = latestEntries(upTo, null);
       const res = await knex.raw(
-        `SELECT coalesce(json_agg(json_build_object('publication', s.publication, 'inForce', s.in_force, 'state', s.state, 'geometry', g.geometry) ORDER BY s.zone_id), '[]')::text AS entries ${sql}`,
-        bindings,
+        `SELECT coalesce(json_agg(json_build_object('publication', e.publication, 'inForce', e.in_force, 'state', e.state, 'geometry', e.geometry) ORDER BY e.zone_id), '[]')::text AS entries
+         FROM (?) e`,
+        [knex.raw(LATEST_ENTRIES, bindingsOf(upTo, null))],
       );
       return res.rows[0].entries as string;
     },
