@@ -86,15 +86,19 @@ export async function lookupCase(ctx: BenchContext): Promise<CaseResult> {
   const ours = await runLoad({ url: service.url, paths: loadPoints.map((q) => `/api/public/lookup${q}`), connections: options.connections, durationS: options.durationS });
   expectStatuses('lookup', ours, [200]);
 
-  const reference = await startNodeProcess('lookup-reference-process.ts', { DATABASE_URL: ctx.databaseUrl }, 'lookup reference');
-  let ref;
-  try {
-    log('  reference: node:http + one ST_Intersects per request …');
-    ref = await runLoad({ url: reference.url, paths: loadPoints.map((q) => `/${q}`), connections: options.connections, durationS: options.durationS });
-    expectStatuses('lookup reference', ref, [200]);
-  } finally {
-    await reference.stop();
-  }
+  /** The same points against a server of the bench's own, started for this run and stopped after it. */
+  const loadOther = async (script: string, env: Record<string, string>, label: string) => {
+    const other = await startNodeProcess(script, env, label);
+    try {
+      log(`  ${label} …`);
+      const result = await runLoad({ url: other.url, paths: loadPoints.map((q) => `/${q}`), connections: options.connections, durationS: options.durationS });
+      expectStatuses(label, result, [200]);
+      return result;
+    } finally {
+      await other.stop();
+    }
+  };
+  const ref = await loadOther('lookup-reference-process.ts', { DATABASE_URL: ctx.databaseUrl }, 'reference: node:http + one ST_Intersects per request');
   // Node's own ceiling on this machine: node:http writing a recorded answer of the service (one
   // of about the mean size), with no work, under the same load.
   const answers = await Promise.all(loadPoints.slice(0, 200).map((q) => fetch(`${service.url}/api/public/lookup${q}`).then((r) => r.arrayBuffer())));
@@ -102,15 +106,7 @@ export async function lookupCase(ctx: BenchContext): Promise<CaseResult> {
   const typical = answers.reduce((best, b) => (Math.abs(b.byteLength - meanSize) < Math.abs(best.byteLength - meanSize) ? b : best));
   const bodyFile = path.join(workDir('lookup'), 'answer.json');
   fs.writeFileSync(bodyFile, Buffer.from(typical));
-  const bare = await startNodeProcess('http-ceiling-process.ts', { BODY_FILE: bodyFile }, 'node:http ceiling');
-  let ceiling;
-  try {
-    log('  ceiling: node:http writing a recorded answer, no work …');
-    ceiling = await runLoad({ url: bare.url, paths: loadPoints.map((q) => `/${q}`), connections: options.connections, durationS: options.durationS });
-    expectStatuses('node:http ceiling', ceiling, [200]);
-  } finally {
-    await bare.stop();
-  }
+  const ceiling = await loadOther('http-ceiling-process.ts', { BODY_FILE: bodyFile }, 'ceiling: node:http writing a recorded answer, no work');
 
   const name = `"am I in a zone" (GET /api/public/lookup, random points, ${options.connections} connections)`;
   rows.push({
