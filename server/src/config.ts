@@ -93,7 +93,7 @@ const schema = z.object({
   EXPIRY_SCHEDULE: bool.prefault('true'),
   LOG_REQUESTS: bool.prefault('false'),
   WORKER_THREADS: int(Math.max(1, Math.min(4, os.availableParallelism() - 1))),
-  TILE_THREADS: int(Math.max(1, Math.min(4, os.availableParallelism()))),
+  TILE_THREADS: int(Math.max(1, Math.min(4, os.availableParallelism() - 1))),
   WORK_QUEUE_MAX: int(200),
   ROUTE_QUEUE_MAX: int(20),
 });
@@ -159,7 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     /**
      * Threads that cut and compress vector tiles, each holding its own index of today's map (a few
      * MB per thousand zones). At nice 10 like the other workers, so the event loop comes first.
-     * @defaultValue cores, 1 to 4
+     * @defaultValue cores − 1, 1 to 4 (one or two made the same cold tiles/s on two cores)
      */
     tileThreads: e.TILE_THREADS,
     /**

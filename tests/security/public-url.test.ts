@@ -66,7 +66,9 @@ describe.each(backends())('links from PUBLIC_URL on %s', (backend) => {
       `/ogc/collections/zones/items/${zoneId}`,
     ];
     for (const path of paths) {
-      const r = await rawRequest(server.url, { path, headers: forged });
+      // The first page is built on a worker thread that may still be loading its modules when the
+      // server has just started on a busy machine: a hang, not that, is what the timeout is for.
+      const r = await rawRequest(server.url, { path, headers: forged, timeoutMs: 30_000 });
       expect(r.status, `${path}: ${r.text.slice(0, 200)}`).toBe(200);
       const links = linksIn(r.body);
       expect(links.length, path).toBeGreaterThan(0);

@@ -31,8 +31,8 @@ export const QUEUE_WAIT_MAX_MS = 20_000;
  * waiting tasks with 503 `server_busy`.
  *
  * Tiles have a pool of their own: a bulletin night asks for thousands of small cuts, which in one
- * pool with the pages and past days' maps either waited behind them or kept them waiting; and
- * tiles are the one heavy work that is many independent small tasks, so they use every core.
+ * pool with the pages and past days' maps either waited behind them or kept them waiting. On two
+ * cores one tile thread and two made the same cold tiles/s in the bench, so the default is cores − 1.
  */
 export function createWorkers(settings: { workerThreads: number; tileThreads: number; workQueueMax: number; routeQueueMax: number }) {
   const heavy = new WorkerPool({ module: HEAVY_TASKS, threads: settings.workerThreads, maxQueue: settings.workQueueMax, name: 'heavy', nice: WORKER_NICE, quickTasks: [Task.gzip], maxWaitMs: QUEUE_WAIT_MAX_MS });
