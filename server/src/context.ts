@@ -30,6 +30,7 @@ import { webhooksRepo } from './webhooks/webhooks.repo';
 import { webhooksService } from './webhooks/webhooks.service';
 import { ensureWebhookWorker, startWebhookWorker } from './webhooks/webhooks.worker';
 import { Task, asBuffer, createWorkers, type RenderDayInput } from './workers';
+import { sharedMaps } from './workers/shared-maps';
 
 /**
  * Builds every service, once, in one place: the feature services on the database and settings,
@@ -54,6 +55,9 @@ export function createContext(config: Config, db: Database) {
   const expiry = expiryService(db.knex, { publications, afterPublish });
   // Heavy work runs on worker threads (server/src/workers/): the event loop stays free for cheap answers.
   const workers = createWorkers(config);
+  // Each map's gzip copied once into memory the worker threads share, for the OGC pages, the tiles
+  // and the routing thread alike.
+  const sharedMap = sharedMaps();
   const renderDay = async (input: RenderDayInput) => {
     const out = await workers.heavy.run<{ json: Uint8Array; gzip: Uint8Array; etag: string }>(Task.renderDay, input);
     return { json: asBuffer(out.json), gzip: asBuffer(out.gzip), etag: out.etag };
@@ -79,7 +83,7 @@ export function createContext(config: Config, db: Database) {
     // Links from the configured public address (PUBLIC_URL, else http://localhost:PORT), never from
     // the request's Host header: anyone can send any Host, and an alert once fetched is kept for good.
     alerts: alertsService(db.knex, { baseUrl: config.publicUrl }),
-    tiles: tilesService({ zones: () => publicMap.zones(), workers: workers.tiles }),
+    tiles: tilesService({ zones: () => publicMap.zones(), workers: workers.tiles, sharedMap }),
     ogc: ogcService({
       reader: db.reader,
       zones: () => publicMap.zones(),
@@ -88,6 +92,7 @@ export function createContext(config: Config, db: Database) {
       serviceArea: config.serviceArea,
       publicUrl: config.publicUrl,
       workers: workers.heavy,
+      sharedMap,
     }),
     webhooks: webhooksService({ repo: webhooksRepo(db.knex), config: webhookSettings, limits, publicUrl: config.publicUrl }),
     search: searchService(db, { zones: () => publicMap.zones() }),
@@ -107,6 +112,7 @@ export function createContext(config: Config, db: Database) {
     zonesInForce: () => services.public.zones(),
     checkpoints: checkpointsRepo(db.knex),
     worker: workers.routing,
+    sharedMap,
     roadsFrom: config.databaseUrl ? { databaseUrl: config.databaseUrl, statementTimeoutMs: config.limits.statementTimeoutMs } : null,
   });
   const trucks = trucksService(db.knex, { routing });

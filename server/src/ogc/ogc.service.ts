@@ -15,7 +15,7 @@ import { CHECKPOINTS_TABLE, FACILITIES_TABLE, ogcRepo, type PointRow, type Point
 import { GEOJSON, JSON_TYPE, featureJson, itemsDocument, pagingLinks, plainQuery, sortFeatures, type CollectionRef, type PlainFeature } from './ogc.page';
 import type { WorkerPool } from '../workers/pool';
 import { Task, asBuffer, type OgcPageInput } from '../workers/tasks';
-import { sharedMaps, type MapSource } from '../workers/shared-maps';
+import type { MapSource, SharedMapCache } from '../workers/shared-maps';
 
 /**
  * The conformance classes this API implements, and only those: Part 1 Core and GeoJSON, Part 2
@@ -179,6 +179,8 @@ export interface OgcDeps {
   pastMapOn?: (day: string) => Promise<{ etag: string; gzip: Buffer }>;
   /** Worker threads: the zones' pages are built and compressed there, never on the event loop. */
   workers: WorkerPool;
+  /** Maps shared with the worker threads (one cache per context). */
+  sharedMap: SharedMapCache;
 }
 
 /**
@@ -200,9 +202,6 @@ export function ogcService(deps: OgcDeps) {
     if (!byId) positions.set(snap, (byId = new Map(snap.features.map((f, i) => [f.id, i]))));
     return byId.get(id);
   };
-
-  /** Each map's gzip shared with the worker threads, copied once per map. */
-  const sharedMap = sharedMaps();
 
   /** Pages by map and query, least recently used first. */
   const pages = new Map<string, CachedPage>();
@@ -253,7 +252,7 @@ export function ogcService(deps: OgcDeps) {
       pages.delete(key);
       pages.set(key, page);
     } else {
-      const built = Promise.all(snaps.map(sharedMap))
+      const built = Promise.all(snaps.map(deps.sharedMap))
         .then((maps) => deps.workers.run<{ json: Uint8Array; gzip: Uint8Array; matched: number }>(Task.ogcPage, { maps, query: q, collection: collectionRef('zones') } satisfies OgcPageInput))
         .then((out) => ({ json: asBuffer(out.json), gzip: asBuffer(out.gzip) }));
       // Weak: the same maps and query give the same features, while timeStamp may differ.

@@ -10,7 +10,7 @@ import { AppError, notFound } from '../errors';
 import type { PublicSnapshot } from '../public/public.service';
 import type { CheckpointsRepo } from '../checkpoints/checkpoints.repo';
 import type { WorkerPool } from '../workers/pool';
-import { sharedMaps } from '../workers/shared-maps';
+import type { SharedMapCache } from '../workers/shared-maps';
 import type { PlanInput, PlanReply, SearchFailure } from '../workers/routing-tasks';
 
 /** A truck's height and weight (contract/schemas/trucks.ts). */
@@ -49,6 +49,8 @@ export function routingService(knex: Knex, deps: {
   checkpoints: CheckpointsRepo;
   /** The routing worker (one thread): it holds the graph and runs the searches. */
   worker: WorkerPool;
+  /** Maps shared with the worker threads (one cache per context). */
+  sharedMap: SharedMapCache;
   /** On PostgreSQL the worker reads the roads itself (null on the embedded store, whose database is in this thread). */
   roadsFrom?: { databaseUrl: string; statementTimeoutMs: number } | null;
 }) {
@@ -71,8 +73,6 @@ export function routingService(knex: Knex, deps: {
     return zones;
   };
 
-  /** Today's map's gzip shared with the routing thread, which reads the zones from it. */
-  const sharedMap = sharedMaps();
   // State updates are `urgent`: a full queue refuses searches, never the state they depend on.
   const refresh = async (): Promise<void> => {
     // The network is checked at most every 10 s: a cheap query, but not one per route.
@@ -90,7 +90,8 @@ export function routingService(knex: Knex, deps: {
     }
     const snap = await deps.zonesInForce();
     if (snap.etag !== engineZones) {
-      await deps.worker.run('setZones', { map: await sharedMap(snap) }, { urgent: true });
+      // Today's map's shared gzip: the routing thread reads the zones from it.
+      await deps.worker.run('setZones', { map: await deps.sharedMap(snap) }, { urgent: true });
       engineZones = snap.etag;
     }
   };

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import type { WorkerPool } from '../workers/pool';
 import { Task, asBuffer, type CutTileInput } from '../workers/tasks';
-import { sharedMaps } from '../workers/shared-maps';
+import type { SharedMapCache } from '../workers/shared-maps';
 import { AppError, type ErrorCode } from '../errors';
 import type { PublicSnapshot } from '../public/public.service';
 import { MAX_TILE_ZOOM, TILE_BUFFER, TILE_EXTENT, ZONES_LAYER } from './tile-grid';
@@ -103,6 +103,8 @@ export interface TilesDeps {
   limits?: Partial<TileCacheLimits>;
   /** The tile threads: tiles are cut and gzipped there, never on the event loop. */
   workers: WorkerPool;
+  /** Maps shared with the worker threads (one cache per context). */
+  sharedMap: SharedMapCache;
 }
 
 /**
@@ -116,8 +118,6 @@ export interface TilesDeps {
 export function tilesService(deps: TilesDeps) {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   let current: SnapshotTiles | null = null;
-  /** Today's map's gzip shared with the worker threads, copied once per map. */
-  const sharedMap = sharedMaps();
 
   const forSnapshot = (snapshot: PublicSnapshot): SnapshotTiles => {
     if (current?.snapshot !== snapshot) current = { snapshot, tiles: new Map(), building: new Map(), bytes: 0 };
@@ -135,7 +135,7 @@ export function tilesService(deps: TilesDeps) {
     const reaching = candidates(entry.snapshot, { z, x, y });
     // Most of the map has no zone: those tiles never reach a thread.
     if (reaching.length === 0) return { mvt: Buffer.alloc(0), gzipped: Buffer.alloc(0) };
-    const map = await sharedMap(entry.snapshot);
+    const map = await deps.sharedMap(entry.snapshot);
     const out = await deps.workers.run<{ mvt: Uint8Array; gzip: Uint8Array }>(Task.cutTile, { map, z, x, y } satisfies CutTileInput);
     return { mvt: asBuffer(out.mvt), gzipped: asBuffer(out.gzip) };
   };
@@ -184,7 +184,7 @@ export function tilesService(deps: TilesDeps) {
      */
     async prepare(snapshot: PublicSnapshot): Promise<void> {
       if (!snapshot.index) return;
-      const map = await sharedMap(snapshot);
+      const map = await deps.sharedMap(snapshot);
       await Promise.all(Array.from({ length: deps.workers.stats().threads }, () => deps.workers.run(Task.indexTiles, { map })));
     },
 

@@ -10,7 +10,6 @@
  * shared between threads anyway). It is one thread, not a pool of them: searches ran one at a
  * time on the event loop before too, and a second thread would need a second 250 MB graph.
  */
-import zlib from 'node:zlib';
 import { RoutingEngine, type RouteResult } from '../routing/engine';
 import type { RoadEdge } from '../routing/graph';
 import type { LonLat } from '../routing/geometry';
@@ -19,6 +18,7 @@ import { NoRouteError, RouteBudgetError } from '../routing/errors';
 import { routingRepo } from '../routing/routing.repo';
 import { openDatabase } from '../db/database';
 import type { SharedMap } from './tasks';
+import { readSharedMap } from './shared-maps';
 
 let engine: RoutingEngine | null = null;
 
@@ -65,17 +65,14 @@ export const handlers = {
     }
   },
 
-  /** Makes `zones` the zones in force (only changed zones are recomputed). */
   /**
-   * The zones in force, read here from the map's shared gzip: a structured clone of thousands of
-   * outlines (arrays of arrays of numbers) held the event loop for 250 ms at each publication
-   * under the mixed bench; the bytes are shared, and the parsing happens on this thread.
+   * Makes the map's zones the zones in force (only changed zones are recomputed), read here from
+   * the map's shared gzip: a structured clone of thousands of outlines (arrays of arrays of
+   * numbers) held the event loop for 250 ms at each publication under the mixed bench.
    */
   setZones({ map }: { map: SharedMap }) {
     if (!engine) return { notReady: true };
-    const { features } = JSON.parse(zlib.gunzipSync(Buffer.from(map.bytes)).toString('utf8')) as {
-      features: { id: string; properties: { kind: ZoneKind; name: string }; geometry: AvoidedZone['geometry'] }[];
-    };
+    const features = readSharedMap<{ id: string; properties: { kind: ZoneKind; name: string }; geometry: AvoidedZone['geometry'] }>(map);
     engine.setZones(features.map((f) => ({ id: f.id, kind: f.properties.kind, name: f.properties.name, geometry: f.geometry })));
     return { zones: features.length };
   },

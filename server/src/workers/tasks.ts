@@ -9,6 +9,7 @@ import type { PublicZoneProps, ZoneEntry } from '../publications/record';
 import { cutZonesTile, zonesTiler, type ZonesTiler } from '../tiles/zones-tiler';
 import { buildZonesPage, zonesIndex, type CollectionRef, type PlainFeature, type ZonesIndex } from '../ogc/ogc.page';
 import type { ItemsQuery } from '../ogc/ogc.service';
+import { readSharedMap } from './shared-maps';
 
 /** Task names, shared by the callers and the handlers. */
 export const Task = { gzip: 'gzip', renderDay: 'renderDay', cutTile: 'cutTile', indexTiles: 'indexTiles', ogcPage: 'ogcPage' } as const;
@@ -75,7 +76,7 @@ function keep(key: string, build: () => ZonesIndex): ZonesIndex {
 }
 
 function mapIndex(map: SharedMap): ZonesIndex {
-  return keep(map.key, () => zonesIndex((JSON.parse(zlib.gunzipSync(Buffer.from(map.bytes)).toString('utf8')) as { features: PlainFeature[] }).features));
+  return keep(map.key, () => zonesIndex(readSharedMap<PlainFeature>(map)));
 }
 
 /** The zones of one map, or of several (the days of an interval): each zone as on the last map that has it. */
