@@ -33,8 +33,13 @@ if (metricsFile) {
   // Garbage collection stops the event loop too: its longest pause is reported beside the delay,
   // so a delay can be told apart from the collector's (worker threads collect on their own).
   let gcMaxMs = 0;
+  let gcMaxKind = 0;
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, entry.duration);
+    for (const entry of list.getEntries()) {
+      if (entry.duration <= gcMaxMs) continue;
+      gcMaxMs = entry.duration;
+      gcMaxKind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
+    }
   }).observe({ entryTypes: ['gc'] });
   const timer = setInterval(() => {
     const line = {
@@ -42,11 +47,15 @@ if (metricsFile) {
       loopDelayMaxMs: delay.max / 1e6,
       loopDelayP99Ms: delay.percentile(99) / 1e6,
       gcMaxMs,
+      // perf_hooks.constants: 1 minor (scavenge), 2 major (mark-compact), 4 incremental, 8 weak callbacks.
+      gcMaxKind,
+      heapUsedBytes: process.memoryUsage().heapUsed,
       rssBytes: process.memoryUsage().rss,
       pools: server.ctx.workers.stats(),
     };
     delay.reset();
     gcMaxMs = 0;
+    gcMaxKind = 0;
     fs.appendFileSync(metricsFile, `${JSON.stringify(line)}\n`);
   }, 1000);
   timer.unref();

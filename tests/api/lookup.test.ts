@@ -41,6 +41,27 @@ describe.each(backends())('"am I in a zone?" on %s', (backend) => {
     await server?.close();
   });
 
+  it('answers a point from memory with the very text of the full lookup, inside, between and outside zones', async () => {
+    const svc = server.ctx.services.public;
+    await svc.lookup({ lon: 115.908, lat: 36.408, crs: 'wgs84' });
+    const points: { lon: number; lat: number; crs: 'wgs84' | 'gcj02' }[] = [{ lon: 116.4, lat: 39.9, crs: 'wgs84' }];
+    for (let lon = 115.85; lon <= 116.05; lon += 0.0025) for (let lat = 36.38; lat <= 36.44; lat += 0.0025) points.push({ lon, lat, crs: lon > 116 ? 'gcj02' : 'wgs84' });
+    const kinds = new Set<string>();
+    for (const p of points) {
+      const text = svc.lookupText(p);
+      expect(text, `${p.lon},${p.lat}`).not.toBeNull();
+      expect(text).toBe(JSON.stringify(await svc.lookup(p)));
+      const answer = JSON.parse(text!);
+      kinds.add(`${answer.inServiceArea}:${answer.zones.length}:${answer.nearestZones.length > 0}`);
+    }
+    // The grid met every case: outside Liaocheng, in no zone (nearest zones named), in one, two and three zones.
+    expect([...kinds].sort()).toEqual(['false:0:false', 'true:0:true', 'true:1:false', 'true:2:false', 'true:3:false']);
+    // And the HTTP answer (the fast path) is that text.
+    const r = await fetch(`${server.url}/api/public/lookup?lon=115.908&lat=36.408`);
+    expect(await r.text()).toBe(JSON.stringify(await svc.lookup({ lon: 115.908, lat: 36.408, crs: 'wgs84' })));
+    expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  });
+
   it('lists every zone containing the place, strictest kind first, then the smaller of two of the same kind', async () => {
     const r = await anon.get('/api/public/lookup?lon=115.908&lat=36.408');
     expect(r.status, r.text).toBe(200);

@@ -85,6 +85,8 @@ export function publicFastPaths(deps: { public: PublicService; corsOrigins: bool
   const svc = deps.public;
   const cors = deps.corsOrigins;
   const LOOKUP_KEYS = new Set(['lon', 'lat', 'crs']);
+  // One headers object for every lookup (writeHead reads it at once; only the length changes).
+  const lookupHead: Record<string, string> = { ...securityHeaders, ...(cors ? { Vary: 'Origin' } : {}), 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': '0' };
   return {
     '/api/public/zones': (req, res, url, fallBack) => {
       if (url.search) return false;
@@ -113,12 +115,15 @@ export function publicFastPaths(deps: { public: PublicService; corsOrigins: bool
       } catch {
         return false;
       }
-      svc.lookup({ lon: point.lon, lat: point.lat, crs }).then((answer) => {
-        const body = Buffer.from(JSON.stringify(answer));
-        res
-          .writeHead(200, { ...securityHeaders, ...(cors ? { Vary: 'Origin' } : {}), 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': String(body.length) })
-          .end(body);
-      }, fallBack);
+      const send = (text: string) => {
+        lookupHead['Content-Length'] = String(Buffer.byteLength(text));
+        res.writeHead(200, lookupHead).end(text);
+      };
+      const input = { lon: point.lon, lat: point.lat, crs } as const;
+      // At once from memory; while the reference or today's map is still loading, when it has.
+      const text = svc.lookupText(input);
+      if (text !== null) send(text);
+      else svc.lookup(input).then((answer) => send(JSON.stringify(answer)), fallBack);
       return true;
     },
   };

@@ -49,6 +49,8 @@ export function publicService(db: Database, deps: {
   const pastDays = new Map<string, Promise<PublicSnapshot>>();
   let reference: Promise<LookupReference> | null = null;
   let referenceLoadedAt = 0;
+  /** The reference `lookupReference` gives, once it has loaded; null while one loads. */
+  let referenceLoaded: LookupReference | null = null;
   let closed = false;
   /** Told of each new map of today (see `onNewMap`). */
   const newMapListeners: ((snapshot: PublicSnapshot) => void)[] = [];
@@ -71,11 +73,20 @@ export function publicService(db: Database, deps: {
     db.listen(PUBLISHED, () => void catchUp()),
     db.listen(REFERENCE_CHANGED, () => {
       reference = null;
+      referenceLoaded = null;
     }),
   ]);
   // A safety net for a notice lost while the listening connection was down: a cheap poll.
   const poll = setInterval(() => void catchUp(), 5_000);
   poll.unref();
+  /** Whether `listening` has settled: the synchronous lookup waits for it like the others. */
+  let listened = false;
+  void listening.then(() => (listened = true), () => undefined);
+  /** The lookup reference without waiting: null while it loads (a reload is started if due). */
+  const referenceNow = (): LookupReference | null => {
+    void lookupReference();
+    return referenceLoaded;
+  };
   const lookupReference = () => {
     // Reloaded on notice, and at least every 5 minutes in case a notice was missed (a geodata
     // load by another process at its start, say).
@@ -83,6 +94,10 @@ export function publicService(db: Database, deps: {
       referenceLoadedAt = Date.now();
       const loading = repo.lookupReference().then(LookupReference.fromRows);
       reference = loading;
+      referenceLoaded = null;
+      loading.then((ref) => {
+        if (reference === loading) referenceLoaded = ref;
+      }, () => undefined);
       loading.catch(() => {
         if (reference === loading) reference = null;
       });
@@ -243,30 +258,10 @@ export function publicService(db: Database, deps: {
       await listening;
       const ref = await lookupReference();
       const snap = await this.zones();
-      const shapes = snap.features as ZoneShape<PublicZoneProps>[];
-      const show = ({ zone }: { zone: ZoneShape<PublicZoneProps> }) => {
-        const { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn, sample } = zone.properties;
-        return { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn, sample };
-      };
-      const hotlineOf = (county: string) => {
-        // The chosen township marks its row only in its own county's table.
-        const chosenKey = chosen && chosen.county === county ? (name: string) => townshipKey(name) === townshipKey(chosen.name) : null;
-        const hotlines = ref.hotlineTable(county, chosenKey);
-        const picked = hotlines?.rows.find((r) => r.chosen);
-        // `hotline` is kept for older clients: the chosen township's row, else the county's numbers
-        // with no township named (the service does not know it).
-        const hotline = hotlines
-          ? { county, township: picked?.township ?? null, phones: picked ? picked.phones : hotlines.rows.flatMap((r) => r.phones), approximate: false }
-          : null;
-        return {
-          hotlines,
-          hotline,
-          ...(hotlines ? {} : { message: { zh: '本县（市、区）的乡镇咨询报备电话未收录，请拨打所在乡镇（街道）公布的电话。', en: 'The township hotlines of this county are not on file; call the number your township office published.' } }),
-        };
-      };
       const township = chosen ? { code: chosen.code, name: chosen.name, county: chosen.county } : null;
 
       if (!('lon' in input)) {
+        const shapes = snap.features as ZoneShape<PublicZoneProps>[];
         const region = ref.regionByCode(input.countyCode);
         if (!region) throw new AppError(ErrorCode.notFound, 404, `County ${input.countyCode} is not on file.`);
         const inCounty = zonesInRegion(shapes, snap.index, region).map((zone) => ({ zone, areaM2: turfArea(zone.geometry) }));
@@ -276,61 +271,146 @@ export function publicService(db: Database, deps: {
           inServiceArea: true,
           region: { code: region.code, name: region.name },
           township,
-          zones: innermostFirst(inCounty).map(show),
+          zones: innermostFirst(inCounty).map(({ zone }) => zoneAnswer(zone)),
           nearestZones: [],
           hospitals: ref.hospitalsIn(region, 3),
-          ...hotlineOf(region.name),
+          ...hotlineAnswer(ref, region.name, chosen),
         };
       }
 
-      const { lon, lat } = input.crs === 'gcj02' ? gcj02ToWgs84(input.lon, input.lat) : input.crs === 'bd09' ? bd09ToWgs84(input.lon, input.lat) : input;
-      const [minLon, minLat, maxLon, maxLat] = deps.serviceArea;
-      const point = { lon: round(lon), lat: round(lat) };
-      const region = lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat ? ref.regionAt(lon, lat) : null;
-      if (!region) {
-        return {
-          scope: 'point' as const,
-          point,
-          inServiceArea: false,
-          region: null,
-          township: null,
-          zones: [],
-          nearestZones: [],
-          hospitals: [],
-          hotlines: null,
-          hotline: null,
-          message: {
-            zh: '该位置不在聊城市服务范围内，本地图只显示聊城市的风险区域。',
-            en: 'This place is outside Liaocheng; this map shows the risk zones of Liaocheng only.',
-          },
-        };
-      }
-      const candidates = snap.index ? snap.index.search(lon, lat, lon, lat) : [];
-      const containing = candidates
-        .map((i) => shapes[i])
-        .filter((f) => booleanPointInPolygon([lon, lat], f.geometry))
-        .map((zone) => ({ zone, areaM2: areaOf(zone.geometry) }));
-      const zones = innermostFirst(containing).map(show);
-      const nearest = zones.length ? [] : nearestZones(shapes, snap.index, lon, lat, NEAREST_ZONES).map((n) => ({ ...show(n), distanceMeters: n.distanceMeters }));
+      const found = pointLookup(ref, snap, input, deps.serviceArea);
+      if (!found.region) return outsideAnswer(found.point);
       // A township chosen in another county than the point's says nothing about this place.
-      const sameCounty = township && township.county === region.name ? township : null;
+      const sameCounty = township && township.county === found.region.name ? township : null;
       return {
         scope: 'point' as const,
-        point,
+        point: found.point,
         inServiceArea: true,
-        region,
+        region: found.region,
         township: sameCounty,
-        zones,
-        nearestZones: nearest,
-        hospitals: ref.nearestHospitals(lon, lat, 3),
-        ...hotlineOf(region.name),
+        zones: found.zones.map(zoneAnswer),
+        nearestZones: found.nearest.map((n) => ({ ...zoneAnswer(n.zone), distanceMeters: n.distanceMeters })),
+        hospitals: found.hospitals,
+        ...hotlineAnswer(ref, found.region.name, chosen),
       };
+    },
+
+    /**
+     * The point lookup of `lookup` (no township chosen) as its JSON text, at once, or null while the
+     * lookup reference or today's map is still loading (then ask `lookup`). The answer a city asks
+     * for by the thousand after a bulletin: the parts that do not depend on the point (each zone's
+     * properties, the county's hotline table) are serialized once and kept, and no promise is made,
+     * so a lookup costs its geometry and the text of its few numbers. The same text as
+     * `JSON.stringify(await lookup(input))` (tests/api/lookup.test.ts compares them point by point).
+     */
+    lookupText(input: PointInput): string | null {
+      const ref = referenceNow();
+      if (!ref || !listened || projection.lastApplied < 0) return null;
+      const found = pointLookup(ref, projection.snapshot(todayInShanghai()), input, deps.serviceArea);
+      if (!found.region) return JSON.stringify(outsideAnswer(found.point));
+      let zones = '';
+      for (const zone of found.zones) zones += (zones ? ',' : '') + zoneText(zone);
+      let nearest = '';
+      // A zone's text ends with its closing brace: the distance goes in as the last property.
+      for (const n of found.nearest) nearest += `${nearest ? ',' : ''}${zoneText(n.zone).slice(0, -1)},"distanceMeters":${JSON.stringify(n.distanceMeters)}}`;
+      return (
+        `{"scope":"point","point":${JSON.stringify(found.point)},"inServiceArea":true,"region":${JSON.stringify(found.region)},"township":null,` +
+        `"zones":[${zones}],"nearestZones":[${nearest}],"hospitals":${JSON.stringify(found.hospitals)},${hotlineText(ref, found.region.name)}}`
+      );
     },
   };
 }
 export type PublicService = ReturnType<typeof publicService>;
 
 const round = (v: number) => Math.round(v * 1e7) / 1e7;
+
+/** A point to look up, in the coordinate system it was copied in. */
+type PointInput = { lon: number; lat: number; crs: 'wgs84' | 'gcj02' | 'bd09' };
+
+/**
+ * What a point lookup finds: the point in WGS84, its county (null outside the service area), the
+ * zones containing it (innermost first) or else the nearest zones in force, and the nearest
+ * designated hospitals.
+ */
+function pointLookup(ref: LookupReference, snap: PublicSnapshot, input: PointInput, serviceArea: [number, number, number, number]) {
+  const { lon, lat } = input.crs === 'gcj02' ? gcj02ToWgs84(input.lon, input.lat) : input.crs === 'bd09' ? bd09ToWgs84(input.lon, input.lat) : input;
+  const [minLon, minLat, maxLon, maxLat] = serviceArea;
+  const point = { lon: round(lon), lat: round(lat) };
+  const region = lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat ? ref.regionAt(lon, lat) : null;
+  if (!region) return { point, region: null, zones: [], nearest: [], hospitals: [] };
+  const shapes = snap.features as ZoneShape<PublicZoneProps>[];
+  const candidates = snap.index ? snap.index.search(lon, lat, lon, lat) : [];
+  const containing = candidates
+    .map((i) => shapes[i])
+    .filter((f) => booleanPointInPolygon([lon, lat], f.geometry))
+    .map((zone) => ({ zone, areaM2: areaOf(zone.geometry) }));
+  const zones = innermostFirst(containing).map((c) => c.zone);
+  const nearest = zones.length ? [] : nearestZones(shapes, snap.index, lon, lat, NEAREST_ZONES);
+  return { point, region, zones, nearest, hospitals: ref.nearestHospitals(lon, lat, 3) };
+}
+
+/** A zone as a lookup answers it: what a resident needs of it, without its outline. */
+function zoneAnswer(zone: ZoneShape<PublicZoneProps>) {
+  const { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn, sample } = zone.properties;
+  return { id, kind, name, measures, caseFreeDays, lastCaseOn, nextChangeOn, nextKind, liftsNext, waitingFor, edition, designatedOn, sample };
+}
+
+/** `zoneAnswer`'s JSON, made once per zone of a map (a zone's properties object is that map's). */
+const zoneTexts = new WeakMap<object, string>();
+function zoneText(zone: ZoneShape<PublicZoneProps>): string {
+  let text = zoneTexts.get(zone.properties);
+  if (text === undefined) zoneTexts.set(zone.properties, (text = JSON.stringify(zoneAnswer(zone))));
+  return text;
+}
+
+/**
+ * The county's hotline table for the answer (the service has no township outlines, so it marks a
+ * township only when the resident chose it, `chosen`).
+ */
+function hotlineAnswer(ref: LookupReference, county: string, chosen: Township | null) {
+  // The chosen township marks its row only in its own county's table.
+  const chosenKey = chosen && chosen.county === county ? (name: string) => townshipKey(name) === townshipKey(chosen.name) : null;
+  const hotlines = ref.hotlineTable(county, chosenKey);
+  const picked = hotlines?.rows.find((r) => r.chosen);
+  // `hotline` is kept for older clients: the chosen township's row, else the county's numbers
+  // with no township named (the service does not know it).
+  const hotline = hotlines ? { county, township: picked?.township ?? null, phones: picked ? picked.phones : hotlines.rows.flatMap((r) => r.phones), approximate: false } : null;
+  return {
+    hotlines,
+    hotline,
+    ...(hotlines ? {} : { message: { zh: '本县（市、区）的乡镇咨询报备电话未收录，请拨打所在乡镇（街道）公布的电话。', en: 'The township hotlines of this county are not on file; call the number your township office published.' } }),
+  };
+}
+
+/** `hotlineAnswer` with no township chosen, as the properties of a JSON object's text, once per county and reference. */
+const hotlineTexts = new WeakMap<LookupReference, Map<string, string>>();
+function hotlineText(ref: LookupReference, county: string): string {
+  let byCounty = hotlineTexts.get(ref);
+  if (!byCounty) hotlineTexts.set(ref, (byCounty = new Map()));
+  let text = byCounty.get(county);
+  if (text === undefined) byCounty.set(county, (text = JSON.stringify(hotlineAnswer(ref, county, null)).slice(1, -1)));
+  return text;
+}
+
+/** The answer for a point outside Liaocheng. */
+function outsideAnswer(point: { lon: number; lat: number }) {
+  return {
+    scope: 'point' as const,
+    point,
+    inServiceArea: false,
+    region: null,
+    township: null,
+    zones: [],
+    nearestZones: [],
+    hospitals: [],
+    hotlines: null,
+    hotline: null,
+    message: {
+      zh: '该位置不在聊城市服务范围内，本地图只显示聊城市的风险区域。',
+      en: 'This place is outside Liaocheng; this map shows the risk zones of Liaocheng only.',
+    },
+  };
+}
 
 /** Each zone outline's area (for the innermost-first order), computed once per outline object. */
 const areas = new WeakMap<object, number>();
