@@ -1,11 +1,13 @@
 import './styles/main.css';
 import { afterNextPaint } from './public/afterPaint';
+import { showPublicFrame } from './public/firstScreen';
 import { askForOpeningZones } from './public/openingZones';
 
+showPublicFrame();
 askForOpeningZones();
 
 /**
- * The header in index.html is painted first; then the app starts in steps, each in the task after
+ * The first screen in index.html is painted first (on the public page with its search row); then the app starts in steps, each in the task after
  * a paint, because on a slow phone any task over 50 ms delays the first tap. The scripts are all
  * fetched at once (index.html preloads them) but evaluated one chunk per step: the framework
  * (Vue), its i18n and router, the UI strings, the app's own modules; then the stored language (the

@@ -138,6 +138,50 @@ describe('the public page on a phone in Chromium', requires(Boolean(chromiumPath
     await context.close();
   });
 
+  it('draws its first row from index.html before the app has started, where the app then draws it, and on / only', async () => {
+    // The app's own chunk held back: what the phone shows meanwhile is index.html's first screen.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    await context.route(/\/assets\/startApp-[^/]+\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const errors = collectPageErrors(page);
+    const frame = page.locator('#first-screen [data-public-frame]');
+    const box = async (selector: string) => page.locator(selector).boundingBox();
+
+    // Module scripts run before DOMContentLoaded: the entry script has decided by then. A staff
+    // page keeps the header alone.
+    await page.goto(`${server.url}/login`, { waitUntil: 'domcontentloaded' });
+    await expect(page.locator('#first-screen .app-header').isVisible()).resolves.toBe(true);
+    expect(await frame.isVisible()).toBe(false);
+
+    await page.goto(`${server.url}/`, { waitUntil: 'domcontentloaded' });
+    await expect(frame.isVisible()).resolves.toBe(true);
+    expect(await page.locator('#first-screen .public-search__locate').isDisabled()).toBe(true);
+    expect(await page.locator('#first-screen .public-search__input').getAttribute('placeholder')).toBe('乡镇街道、小区、风险区、医院或坐标');
+    expect(await page.locator('#app .public-search').count()).toBe(0);
+    const early = { locate: await box('#first-screen .public-search__locate'), input: await box('#first-screen .public-search__input') };
+    expect(early.locate).not.toBeNull();
+
+    // The app draws the same row in the same place, and the first screen goes: one search box,
+    // no id twice.
+    release();
+    await page.getByTestId('public-search').waitFor();
+    await expect.poll(() => page.locator('#first-screen').count()).toBe(0);
+    expect(await page.locator('.public-search__input').count()).toBe(1);
+    expect(await page.getByTestId('lookup-my-location').isEnabled()).toBe(true);
+    expect({ locate: await box('.public-search__locate'), input: await box('.public-search__input') }).toEqual(early);
+    const ids = await page.locator('[id]').evaluateAll((elements) => elements.map((element) => element.id));
+    expect(ids.length).toBe(new Set(ids).size);
+
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('shows every zone in force as a marker at the opening zoom, first without MapLibre, then on the map it opens', async () => {
     const { context, page, errors } = await openPhone(browser, server.url);
     // The opening view is drawn without the map's 290 KB engine: every zone as a marker (or in a
