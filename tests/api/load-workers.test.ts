@@ -220,9 +220,15 @@ describe.each(backends())('load and abuse on %s', (backend) => {
   });
 
   it('sends the same security headers on the fast paths as on the rest of the API', async () => {
-    const slow = await anon.get(`/api/public/zones?asOf=${PUBLISHED_ON}`);
+    const slow = await anon.get('/api/config');
     const tile = `/tiles/zones/14/${Math.floor(((115.985 + 180) / 360) * 2 ** 14)}/${Math.floor(((1 - Math.asinh(Math.tan((36.455 * Math.PI) / 180)) / Math.PI) / 2) * 2 ** 14)}.mvt`;
-    const fast = [await anon.get('/api/public/zones'), await anon.get('/api/public/lookup?lon=115.985&lat=36.455'), await anon.get('/ogc/collections/zones/items?limit=2'), await anon.get(tile)];
+    const fast = [
+      await anon.get('/api/public/zones'),
+      await anon.get('/api/public/lookup?lon=115.985&lat=36.455'),
+      await anon.get('/ogc/collections/zones/items?limit=2'),
+      await anon.get(tile),
+      await anon.get(`/api/public/zones?asOf=${PUBLISHED_ON}`),
+    ];
     for (const name of SECURITY_HEADERS) {
       expect(slow.headers.get(name), name).not.toBeNull();
       for (const answer of fast) expect(answer.headers.get(name), name).toBe(slow.headers.get(name));
@@ -246,6 +252,20 @@ describe.each(backends())('load and abuse on %s', (backend) => {
     expect(fast[3].headers.get('cache-control')).toBe('public, max-age=0, must-revalidate');
     const etag = fast[3].headers.get('etag')!;
     expect((await fetch(`${server.url}${tile}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    // A past day's map: the same answer as the route's (reached here by naming the default view),
+    // its bytes, ETag and headers, gzipped or not, and its 304.
+    const pastDay = `/api/public/zones?asOf=${PUBLISHED_ON}`;
+    for (const encoding of ['gzip', 'identity']) {
+      const [viaFast, viaRoute] = await Promise.all([pastDay, `${pastDay}&view=published`].map((path) => fetch(`${server.url}${path}`, { headers: { 'accept-encoding': encoding } })));
+      expect(viaFast.status).toBe(200);
+      expect(await viaFast.text()).toBe(await viaRoute.text());
+      for (const name of ['etag', 'cache-control', 'content-type', 'content-encoding', 'vary', ...SECURITY_HEADERS]) expect(viaFast.headers.get(name), name).toBe(viaRoute.headers.get(name));
+    }
+    expect(fast[4].headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${server.url}${pastDay}`, { headers: { 'if-none-match': fast[4].headers.get('etag')! } })).status).toBe(304);
+    // A day not yet come, or no day at all, still gets the route's error.
+    expect((await anon.get('/api/public/zones?asOf=2999-01-01')).body.error.code).toBe('validation_failed');
+    expect((await anon.get('/api/public/zones?asOf=2022-02-30')).status).toBe(400);
   });
 });
 

@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import { Router } from 'express';
 import { parseInput, type FastHandler } from '../http';
 import { parseLonLat } from '../geo/geojson';
@@ -31,7 +32,7 @@ export function publicRoutes(deps: { public: PublicService }): Router {
     if (past) {
       // Built on a worker thread once per day, shared by concurrent requests, then kept.
       const map = await svc.publishedMapOn(q.asOf!);
-      res.set('ETag', map.etag).set('Cache-Control', 'public, max-age=31536000, immutable').vary('Accept-Encoding');
+      res.set('ETag', map.etag).set('Cache-Control', PAST_DAY_CACHE).vary('Accept-Encoding');
       if (req.get('if-none-match') === map.etag) {
         res.status(304).end();
         return;
@@ -76,6 +77,11 @@ export function publicRoutes(deps: { public: PublicService }): Router {
   return r;
 }
 
+/** What was published on a past day is never rewritten, so its map can be kept for good. */
+const PAST_DAY_CACHE = 'public, max-age=31536000, immutable';
+
+const acceptsGzip = (req: http.IncomingMessage) => /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+
 /**
  * Today's map and "am I in a zone?" answered before Express (see `withFastPaths`), with the same
  * headers as the routes above and the application's security headers. Anything the routes would
@@ -87,20 +93,34 @@ export function publicFastPaths(deps: { public: PublicService; corsOrigins: bool
   const LOOKUP_KEYS = new Set(['lon', 'lat', 'crs']);
   // One headers object for every lookup (writeHead reads it at once; only the length changes).
   const lookupHead: Record<string, string> = { ...securityHeaders, ...(cors ? { Vary: 'Origin' } : {}), 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': '0' };
+  /** A map's answer as the route gives it: 304 for its ETag, else its bytes (gzipped when accepted). */
+  const sendMap = async (req: http.IncomingMessage, res: http.ServerResponse, map: { etag: string; cacheControl: string }, bytes: () => Buffer | Promise<Buffer>, gzip: boolean) => {
+    const head = { ...securityHeaders, ETag: map.etag, 'Cache-Control': map.cacheControl, Vary: cors ? 'Origin, Accept-Encoding' : 'Accept-Encoding' };
+    if (req.headers['if-none-match'] === map.etag) {
+      res.writeHead(304, head).end();
+      return;
+    }
+    const body = await bytes();
+    res.writeHead(200, { ...head, 'Content-Type': 'application/geo+json', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}), 'Content-Length': String(body.length) }).end(body);
+  };
   return {
     '/api/public/zones': (req, res, url, fallBack) => {
-      if (url.search) return false;
-      (async () => {
-        const snap = await svc.zones();
-        const head = { ...securityHeaders, ETag: snap.etag, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: cors ? 'Origin, Accept-Encoding' : 'Accept-Encoding' };
-        if (req.headers['if-none-match'] === snap.etag) {
-          res.writeHead(304, head).end();
-          return;
-        }
-        const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
-        const body = gzip ? await snap.gzip() : snap.json();
-        res.writeHead(200, { ...head, 'Content-Type': 'application/geo+json', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}), 'Content-Length': String(body.length) }).end(body);
-      })().catch(fallBack);
+      const asOf = url.searchParams.get('asOf');
+      if (!url.search) {
+        (async () => {
+          const snap = await svc.zones();
+          const gzip = acceptsGzip(req);
+          await sendMap(req, res, { etag: snap.etag, cacheControl: 'public, max-age=0, must-revalidate' }, () => (gzip ? snap.gzip() : snap.json()), gzip);
+        })().catch(fallBack);
+        return true;
+      }
+      // A past day as published (`?asOf=` alone): bytes built once on a worker thread, then kept.
+      // Anything else, a future day or a malformed one, goes to the route and its errors.
+      if (asOf === null || url.searchParams.size !== 1 || !ZonesQuery.safeParse({ asOf }).success || !(asOf < todayInShanghai())) return false;
+      svc.publishedMapOn(asOf).then((map) => {
+        const gzip = acceptsGzip(req);
+        sendMap(req, res, { etag: map.etag, cacheControl: PAST_DAY_CACHE }, () => (gzip ? map.gzip : map.json), gzip);
+      }, fallBack);
       return true;
     },
     '/api/public/lookup': (_req, res, url, fallBack) => {
