@@ -72,12 +72,6 @@ const START_CHUNKS = ['vue', 'vue-i18n', 'vue-router', 'zh', 'startApp'];
  * links each would be requested only then, one round trip after another on a slow network
  * (`modulepreload` fetches and compiles a module without evaluating it). Their stylesheets as
  * files would come only with the import too, and restyle the page that has been painted since.
- *
- * The links ask for a low priority: nothing is painted from these chunks before the entry script
- * (which shows the public page's first row) and today's zones (preloaded by the service) have
- * come, and on a slow phone network they would otherwise share its bandwidth with both as
- * equals. The browser still fetches them at once; Lighthouse's simulation likewise stops counting
- * them as scripts the first paint waits for, which they are not (module scripts never block it).
  */
 function startChunks(): Plugin {
   return {
@@ -98,7 +92,7 @@ function startChunks(): Plugin {
         for (const chunk of chunks) if (START_CHUNKS.includes(chunk.name) && !chunk.isEntry) add(chunk.fileName);
         const links = [...files]
           .filter((file) => !html.includes(`/${file}"`))
-          .map((file) => `<link rel="modulepreload" fetchpriority="low" crossorigin href="/${file}">`)
+          .map((file) => `<link rel="modulepreload" crossorigin href="/${file}">`)
           .join('');
         // The files stay in the bundle: the lazy map's chunk may name one of them as its own too.
         const css = [...new Set([...files].flatMap((file) => [...(byFile.get(file)?.viteMetadata?.importedCss ?? [])]))];
