@@ -140,8 +140,16 @@ describe.each(backends())('load and abuse on %s', (backend) => {
     expect(new Set(answers.map((r) => r.headers.get('etag'))).size).toBe(1);
     for (const body of bodies) expect(body.features.map((f: any) => f.id)).toEqual([zoneId]);
     expect(completed(server, 'heavy', Task.ogcPage) - before).toBe(1);
-    // Kept: asked again, it is not built again.
-    expect((await fetch(`${server.url}${path}`)).status).toBe(200);
+    // Kept: asked again, it is not built again, and is answered at once from the cache with the
+    // same page and headers as when it was built, gzipped or not, and its 304.
+    const again = await fetch(`${server.url}${path}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(bodies[0]);
+    for (const name of ['etag', 'content-type', 'content-crs', 'cache-control', 'vary', 'content-encoding', 'content-security-policy']) expect(again.headers.get(name), name).toBe(answers[0].headers.get(name));
+    const plain = await fetch(`${server.url}${path}`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.json()).toEqual(bodies[0]);
+    expect((await fetch(`${server.url}${path}`, { headers: { 'if-none-match': answers[0].headers.get('etag')! } })).status).toBe(304);
     expect(completed(server, 'heavy', Task.ogcPage) - before).toBe(1);
   });
 
