@@ -87,7 +87,6 @@ export function createContext(config: Config, db: Database) {
     ogc: ogcService({
       reader: db.reader,
       zones: () => publicMap.zones(),
-      zonesNow: () => publicMap.zonesNow(),
       zonesOn: (day) => publicMap.zones(day),
       pastMapOn: (day) => publicMap.publishedMapOn(day),
       serviceArea: config.serviceArea,

@@ -47,16 +47,11 @@ function itemsQuery(req: Request, collection: CollectionId, maxLimit: number, ma
 }
 
 /** What an items page is answered with: the same for the Express route and the fast path. */
-/** The headers of a page cached per published map, which its ETag revalidates. */
-function snapshotPageHeaders(crs: string, etag: string | null): Record<string, string> {
-  // Vary is appended to by the Express route, not set: the CORS policy may already vary the answer by Origin.
-  return { 'Content-Type': 'application/geo+json', 'Content-Crs': `<${crs}>`, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept-Encoding', ...(etag ? { ETag: etag } : {}) };
-}
-
 async function pageAnswer(headers: http.IncomingHttpHeaders, page: ItemsPage, crs: string): Promise<{ status: number; headers: Record<string, string>; body: Buffer | null }> {
   const base = { 'Content-Type': 'application/geo+json', 'Content-Crs': `<${crs}>` };
   if (page.cache === 'table') return { status: 200, headers: { ...base, 'Cache-Control': 'public, max-age=60' }, body: page.json };
-  const cached = snapshotPageHeaders(crs, page.etag);
+  // Vary is appended to by the Express route, not set: the CORS policy may already vary the answer by Origin.
+  const cached = { ...base, 'Cache-Control': 'public, max-age=0, must-revalidate', Vary: 'Accept-Encoding', ...(page.etag ? { ETag: page.etag } : {}) };
   if (page.etag && headers['if-none-match'] === page.etag) return { status: 304, headers: cached, body: null };
   // A cached page is gzipped once (on a worker thread), not on every request by the compression middleware.
   if (page.gzip && /\bgzip\b/.test(headers['accept-encoding'] ?? '')) return { status: 200, headers: { ...cached, 'Content-Encoding': 'gzip' }, body: await page.gzip() };
@@ -100,19 +95,6 @@ export function ogcFastPaths(deps: OgcRouteDeps, securityHeaders: Record<string,
         q = itemsQuery({ query: querystring.parse(url.search.slice(1)) } as unknown as Request, 'zones', maxFeaturesPerPage, maxBboxAreaDeg2);
       } catch {
         return false;
-      }
-      // A page already built for today's map: at once, with no promise.
-      const now = svc.zonePageNow(q);
-      if (now) {
-        const cached = { ...securityHeaders, ...snapshotPageHeaders(q.crs, now.etag), Vary: vary };
-        if (req.headers['if-none-match'] === now.etag) {
-          res.writeHead(304, cached).end();
-          return true;
-        }
-        const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
-        const body = gzip ? now.gzip : now.json;
-        res.writeHead(200, { ...cached, ...(gzip ? { 'Content-Encoding': 'gzip' } : {}), 'Content-Length': String(body.length) }).end(body);
-        return true;
       }
       svc
         .items('zones', q)

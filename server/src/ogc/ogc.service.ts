@@ -155,8 +155,6 @@ const MAX_CACHED_BYTES = 64 * 1024 * 1024;
 /** A zones page built (or being built) on a worker thread; concurrent requests share the one build. */
 interface CachedPage {
   built: Promise<{ json: Buffer; gzip: Buffer }>;
-  /** What `built` gave, once it has: read without waiting by `zonePageNow`. */
-  done?: { json: Buffer; gzip: Buffer };
   etag: string;
   bytes: number;
 }
@@ -167,8 +165,6 @@ export interface OgcDeps {
   reader: Knex;
   /** The cached snapshot of the zones in force. */
   zones: () => Promise<PublicSnapshot>;
-  /** The same without waiting, or null while it loads. */
-  zonesNow?: () => PublicSnapshot | null;
   /** Spatial extent advertised for every collection. */
   serviceArea: LonLatBox;
   /** PUBLIC_URL, without a trailing slash: the base of every link. */
@@ -243,28 +239,19 @@ export function ogcService(deps: OgcDeps) {
     return snaps;
   };
 
-  /**
-   * The query's canonical self link: with the maps' ETags, the key of its page. Links come from
-   * PUBLIC_URL, so no request header can add entries.
-   */
-  const pageQuery = (q: ItemsQuery) => pagingLinks(collectionRef('zones'), q, 0, 0)[0].href;
-  /** The cached page under `key`, moved to the end of the LRU order (least recently used goes first). */
-  const touchPage = (key: string): CachedPage | undefined => {
-    const page = pages.get(key);
-    if (page) {
-      pages.delete(key);
-      pages.set(key, page);
-    }
-    return page;
-  };
-
   const zoneItems = async (q: ItemsQuery): Promise<ItemsPage> => {
     const snaps = await zonesFor(q.datetime);
     const mapsKey = snaps.map((x) => x.etag).join('|');
-    const query = pageQuery(q);
+    // The maps and the query alone are the key (its canonical self link): links come from
+    // PUBLIC_URL, so no request header can add entries.
+    const query = pagingLinks(collectionRef('zones'), q, 0, 0)[0].href;
     const key = `${mapsKey} ${query}`;
-    let page = touchPage(key);
-    if (!page) {
+    let page = pages.get(key);
+    if (page) {
+      // Least recently used goes first: re-inserting moves the page to the end of the Map's order.
+      pages.delete(key);
+      pages.set(key, page);
+    } else {
       const built = Promise.all(snaps.map(deps.sharedMap))
         .then((maps) => deps.workers.run<{ json: Uint8Array; gzip: Uint8Array; matched: number }>(Task.ogcPage, { maps, query: q, collection: collectionRef('zones') } satisfies OgcPageInput))
         .then((out) => ({ json: asBuffer(out.json), gzip: asBuffer(out.gzip) }));
@@ -274,7 +261,6 @@ export function ogcService(deps: OgcDeps) {
       pages.set(key, created);
       built.then(
         (out) => {
-          created.done = out;
           if (pages.get(key) !== created) return;
           created.bytes = out.json.length + out.gzip.length;
           pageBytes += created.bytes;
@@ -407,18 +393,6 @@ export function ogcService(deps: OgcDeps) {
     },
 
     /** One page of a collection's features with numberMatched, numberReturned and paging links. */
-    /**
-     * A page of today's zones already built and cached, at once (no promise), or null: then ask
-     * `items`. The pages a city's GIS clients ask for again and again are answered this way.
-     */
-    zonePageNow(q: ItemsQuery): { json: Buffer; gzip: Buffer; etag: string } | null {
-      if (q.datetime) return null;
-      const snap = deps.zonesNow?.();
-      if (!snap) return null;
-      const page = touchPage(`${snap.etag} ${pageQuery(q)}`);
-      return page?.done ? { ...page.done, etag: page.etag } : null;
-    },
-
     async items(id: string, q: ItemsQuery): Promise<ItemsPage> {
       const collection = knownCollection(id);
       if (collection === 'zones') return zoneItems(q);

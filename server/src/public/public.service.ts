@@ -209,11 +209,6 @@ export function publicService(db: Database, deps: {
       return publishedOn(asOf);
     },
 
-    /** Today's map without waiting: null until the record has been read and its notices listened to. */
-    zonesNow(): PublicSnapshot | null {
-      return listened && projection.lastApplied >= 0 ? projection.snapshot(todayInShanghai()) : null;
-    },
-
     /** The state of a past day as now known, with how it differs from what was published. */
     asNowKnown,
 
@@ -310,9 +305,8 @@ export function publicService(db: Database, deps: {
      */
     lookupText(input: PointInput): string | null {
       const ref = referenceNow();
-      const snap = this.zonesNow();
-      if (!ref || !snap) return null;
-      const found = pointLookup(ref, snap, input, deps.serviceArea);
+      if (!ref || !listened || projection.lastApplied < 0) return null;
+      const found = pointLookup(ref, projection.snapshot(todayInShanghai()), input, deps.serviceArea);
       if (!found.region) return JSON.stringify(outsideAnswer(found.point));
       let zones = '';
       for (const zone of found.zones) zones += (zones ? ',' : '') + zoneText(zone);
