@@ -105,22 +105,20 @@ export function publicFastPaths(deps: { public: PublicService; corsOrigins: bool
   };
   return {
     '/api/public/zones': (req, res, url, fallBack) => {
-      const asOf = url.searchParams.get('asOf');
-      if (!url.search) {
-        (async () => {
+      // Today's map, or a past day's as published (`?asOf=` alone: its bytes are built once on a
+      // worker thread, then kept). Anything else, a future day or a malformed one, goes to the route.
+      const asOf = url.search ? url.searchParams.get('asOf') : null;
+      if (url.search && (asOf === null || url.searchParams.size !== 1 || !ZonesQuery.safeParse({ asOf }).success || !(asOf < todayInShanghai()))) return false;
+      const gzip = acceptsGzip(req);
+      (async () => {
+        if (asOf) {
+          const map = await svc.publishedMapOn(asOf);
+          await sendMap(req, res, { etag: map.etag, cacheControl: PAST_DAY_CACHE }, () => (gzip ? map.gzip : map.json), gzip);
+        } else {
           const snap = await svc.zones();
-          const gzip = acceptsGzip(req);
           await sendMap(req, res, { etag: snap.etag, cacheControl: 'public, max-age=0, must-revalidate' }, () => (gzip ? snap.gzip() : snap.json()), gzip);
-        })().catch(fallBack);
-        return true;
-      }
-      // A past day as published (`?asOf=` alone): bytes built once on a worker thread, then kept.
-      // Anything else, a future day or a malformed one, goes to the route and its errors.
-      if (asOf === null || url.searchParams.size !== 1 || !ZonesQuery.safeParse({ asOf }).success || !(asOf < todayInShanghai())) return false;
-      svc.publishedMapOn(asOf).then((map) => {
-        const gzip = acceptsGzip(req);
-        sendMap(req, res, { etag: map.etag, cacheControl: PAST_DAY_CACHE }, () => (gzip ? map.gzip : map.json), gzip);
-      }, fallBack);
+        }
+      })().catch(fallBack);
       return true;
     },
     '/api/public/lookup': (_req, res, url, fallBack) => {
