@@ -79,7 +79,7 @@ export function publicService(db: Database, deps: {
   // A safety net for a notice lost while the listening connection was down: a cheap poll.
   const poll = setInterval(() => void catchUp(), 5_000);
   poll.unref();
-  /** Whether `listening` has settled: the synchronous lookup waits for it like the others. */
+  /** Whether `listening` has settled: `todayNow` waits for it as `today` does. */
   let listened = false;
   void listening.then(() => (listened = true), () => undefined);
   /** The lookup reference without waiting: null while it loads (a reload is started if due). */
@@ -105,7 +105,11 @@ export function publicService(db: Database, deps: {
     return reference;
   };
 
+  /** Today's map without waiting, once the record has been read and its notices are listened to; else null. */
+  const todayNow = (): PublicSnapshot | null => (listened && projection.lastApplied >= 0 ? projection.snapshot(todayInShanghai()) : null);
   const today = async (): Promise<PublicSnapshot> => {
+    const now = todayNow();
+    if (now) return now;
     await listening;
     if (projection.lastApplied < 0) await projection.catchUp();
     return projection.snapshot(todayInShanghai());
@@ -264,7 +268,7 @@ export function publicService(db: Database, deps: {
         const shapes = snap.features as ZoneShape<PublicZoneProps>[];
         const region = ref.regionByCode(input.countyCode);
         if (!region) throw new AppError(ErrorCode.notFound, 404, `County ${input.countyCode} is not on file.`);
-        const inCounty = zonesInRegion(shapes, snap.index, region).map((zone) => ({ zone, areaM2: turfArea(zone.geometry) }));
+        const inCounty = zonesInRegion(shapes, snap.index, region).map((zone) => ({ zone, areaM2: areaOf(zone.geometry) }));
         return {
           scope: 'county' as const,
           point: null,
@@ -305,8 +309,9 @@ export function publicService(db: Database, deps: {
      */
     lookupText(input: PointInput): string | null {
       const ref = referenceNow();
-      if (!ref || !listened || projection.lastApplied < 0) return null;
-      const found = pointLookup(ref, projection.snapshot(todayInShanghai()), input, deps.serviceArea);
+      const snap = todayNow();
+      if (!ref || !snap) return null;
+      const found = pointLookup(ref, snap, input, deps.serviceArea);
       if (!found.region) return JSON.stringify(outsideAnswer(found.point));
       let zones = '';
       for (const zone of found.zones) zones += (zones ? ',' : '') + zoneText(zone);
