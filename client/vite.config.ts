@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { baseCompile } from '@intlify/message-compiler';
+import zh from './src/i18n/zh';
 
 /**
  * Compiles the UI strings (client/src/i18n/zh.ts, en.ts) at build time into the message ASTs
@@ -33,6 +34,23 @@ function precompileMessages(): Plugin {
       // As JSON text: V8 parses a large JSON string much faster than the same object literal.
       return { code: `export default JSON.parse(${JSON.stringify(JSON.stringify(compileAll(module.default)))});`, map: null };
     },
+  };
+}
+
+/**
+ * Fills index.html's first screen (the header and the public page's first row, drawn before any
+ * script) with the app's own Chinese strings: `{{zh:nav.login}}` is `zh.nav.login` of
+ * client/src/i18n/zh.ts, so the two never drift apart. An unknown key fails the build.
+ */
+function firstScreenText(): Plugin {
+  const lookup = (key: string): string => {
+    const value = key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), zh);
+    if (typeof value !== 'string') throw new Error(`index.html asks for ${key}, which is not a string of client/src/i18n/zh.ts`);
+    return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  };
+  return {
+    name: 'first-screen-text',
+    transformIndexHtml: { order: 'pre', handler: (html) => html.replace(/\{\{zh:([\w.]+)\}\}/g, (_, key: string) => lookup(key)) },
   };
 }
 
@@ -166,7 +184,7 @@ const apiTarget = process.env.API_TARGET ?? 'http://localhost:3000';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
-  plugins: [vue(), precompileMessages(), inlineEntryStylesheet(), compileHints(), startChunks()],
+  plugins: [vue(), firstScreenText(), precompileMessages(), inlineEntryStylesheet(), compileHints(), startChunks()],
   define: {
     // vue-i18n feature flags: composition API only, no devtools in production builds.
     __VUE_I18N_FULL_INSTALL__: true,
