@@ -105,7 +105,7 @@ describe('the public page on a phone in Chromium', requires(Boolean(chromiumPath
     // Innermost first: the controlled zone around it comes second.
     expect(await page.getByTestId('lookup-zone').nth(1).innerText()).toContain(ZONES[0].name);
     // The hotline table of the whole county, no township guessed.
-    await expect(page.getByTestId('hotline-row').count()).resolves.toBe(16);
+    await expect.poll(() => page.getByTestId('hotline-row').count()).toBe(16);
     expect(await page.locator('[data-testid="hotline-row"][data-chosen="true"]').count()).toBe(0);
     await waitForMapIdle(page);
     await saveScreenshot(page, 'phone-answer');
