@@ -4,13 +4,20 @@
  * `ST_Intersects` on `geometry(…, 4326)` — so these tests agree with SQL on the same data.
  */
 
+import { orient2d } from 'robust-predicates';
+
 /** A position in the plane: x (longitude), y (latitude). */
 export type PlanarPoint = readonly [number, number] | readonly number[];
 
-/** Sign of the turn a→b→c: 1 left (counter-clockwise), -1 right, 0 collinear. */
+/**
+ * Sign of the turn a→b→c: 1 left (counter-clockwise), -1 right, 0 collinear. Exact for any
+ * doubles (Shewchuk's adaptive predicate): a point 1e-17° off an edge is on the side it is on,
+ * as GEOS's extended-precision test finds, so the parser and PostGIS judge such shapes alike.
+ * `orient2d`'s sign is the opposite of this one's (positive when clockwise).
+ */
 export function orientation(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
-  const v = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
-  return v > 0 ? 1 : v < 0 ? -1 : 0;
+  const v = orient2d(ax, ay, bx, by, cx, cy);
+  return v < 0 ? 1 : v > 0 ? -1 : 0;
 }
 
 /** Whether c lies inside the bounding box of a–b (meaningful when a, b, c are collinear). */
@@ -87,10 +94,14 @@ export function segmentIntersection(
 
 /**
  * One step of the crossing-number (ray casting) test: whether the ray from p towards +x crosses
- * segment a–b. Half-open in y, so a ray through a vertex counts it once.
+ * segment a–b. Half-open in y, so a ray through a vertex counts it once. The crossing lies right
+ * of p exactly when p is left of an upward segment (right of a downward one): decided by the
+ * exact `orientation` rather than by computing the crossing's x, which rounds.
  */
 export function rayCrossesSegment(px: number, py: number, ax: number, ay: number, bx: number, by: number): boolean {
-  return ay > py !== by > py && px < ax + ((py - ay) * (bx - ax)) / (by - ay);
+  if (ay > py === by > py) return false;
+  const side = orientation(ax, ay, bx, by, px, py);
+  return by > ay ? side > 0 : side < 0;
 }
 
 /** Where a point lies relative to a closed ring: 1 inside, 0 on its boundary, -1 outside. */
