@@ -69,7 +69,7 @@ describe('the public page left open, in Chromium', requires(Boolean(chromiumPath
     // Another, then the page comes back into view a minute later: it asks at once, not at the next five minutes.
     await publish(designer, THIRD);
     await page.clock.fastForward(60_000);
-    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.evaluate(() => (globalThis as unknown as { document: { dispatchEvent(event: Event): boolean } }).document.dispatchEvent(new Event('visibilitychange')));
     await expect.poll(() => page.getByTestId('zone-count').innerText()).toBe('3');
 
     // The date control ends on today in Shanghai, and on the next day once midnight there has passed.
