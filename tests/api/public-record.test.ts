@@ -92,6 +92,27 @@ describe.each(backends())('the public record on %s', (backend) => {
     return api;
   };
 
+  it('serves the bulletin list and the feeds current the moment a bulletin answers: every read revalidated, 304 until the record grows', async () => {
+    travelTo('2022-11-10');
+    const t = await start();
+    await t.publish([await t.zone({ kind: 'sealed', name: '列表测试高风险区' }, square(116.1, 36.6, 0.004))]);
+    const paths = ['/api/public/bulletins', '/api/public/publications', '/feed.atom', '/cap/feed.atom'];
+    const etags: string[] = [];
+    for (const path of paths) {
+      const first = await fetch(`${server!.url}${path}`);
+      expect(first.status, path).toBe(200);
+      expect(first.headers.get('cache-control'), path).toBe('public, max-age=0, must-revalidate');
+      etags.push(first.headers.get('etag')!);
+      expect((await fetch(`${server!.url}${path}`, { headers: { 'if-none-match': etags.at(-1)! } })).status, path).toBe(304);
+    }
+    await t.publish([await t.zone({ kind: 'controlled', name: '列表测试中风险区' }, square(116.2, 36.6, 0.004))], '关于划定列表测试中风险区的通告');
+    for (const [i, path] of paths.entries()) {
+      const again = await fetch(`${server!.url}${path}`, { headers: { 'if-none-match': etags[i]! } });
+      expect(again.status, path).toBe(200);
+      expect(await again.text(), path).toContain('列表测试中风险区');
+    }
+  });
+
   it('replays the worked example of DOMAIN.md (twenty-measures): a case shows at once, the lift is a notice effective 11-18', async () => {
     travelTo('2022-11-10');
     const t = await start();

@@ -48,7 +48,7 @@ describe('the public page left open, in Chromium', requires(Boolean(chromiumPath
     await server?.close();
   });
 
-  it('shows what was published meanwhile every five minutes and when it comes back into view, the answer on screen too, and turns the day at midnight in Shanghai', async () => {
+  it('shows what was published meanwhile every five minutes and when it comes back into view, in the list, the answer and the bulletins, and turns the day at midnight in Shanghai', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
@@ -58,6 +58,9 @@ describe('the public page left open, in Chromium', requires(Boolean(chromiumPath
     await page.goto(`${server.url}/?place=${PLACE}`);
     await expect.poll(() => page.getByTestId('zone-count').innerText()).toBe('1');
     await expect.poll(() => page.getByTestId('lookup-no-zone').count()).toBe(1);
+    // The bulletins tab, opened now, follows the record too.
+    await page.getByTestId('tab-bulletins').click();
+    await expect.poll(() => page.getByTestId('bulletin-list-item').count()).toBe(1);
 
     // A bulletin seals the resident's compound; five minutes on, the open page shows it and says so in the answer.
     await publish(designer, LATER);
@@ -65,12 +68,14 @@ describe('the public page left open, in Chromium', requires(Boolean(chromiumPath
     await expect.poll(() => page.getByTestId('zone-count').innerText()).toBe('2');
     await expect.poll(() => page.getByTestId('lookup-zone').first().innerText()).toContain(LATER.name);
     expect(await page.getByTestId('lookup-no-zone').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('bulletin-list-item').count()).toBe(2);
 
     // Another, then the page comes back into view a minute later: it asks at once, not at the next five minutes.
     await publish(designer, THIRD);
     await page.clock.fastForward(60_000);
     await page.evaluate(() => (globalThis as unknown as { document: { dispatchEvent(event: Event): boolean } }).document.dispatchEvent(new Event('visibilitychange')));
     await expect.poll(() => page.getByTestId('zone-count').innerText()).toBe('3');
+    await expect.poll(() => page.getByTestId('bulletin-list-item').first().innerText()).toContain(THIRD.name);
 
     // The date control ends on today in Shanghai, and on the next day once midnight there has passed.
     await page.getByTestId('tab-history').click();

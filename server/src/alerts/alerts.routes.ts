@@ -10,10 +10,13 @@ export function alertsRoutes(deps: { alerts: AlertsService }): Router {
   const r = Router();
   const svc = deps.alerts;
 
-  /** A feed changes only when the record grows: its ETag names the newest publication. */
+  /**
+   * A feed changes only when the record grows: its ETag names the newest publication. Every read
+   * is revalidated, so a feed is current the moment a bulletin answers; polling costs a 304.
+   */
   const sendFeed = async (req: Request, res: Response, build: () => Promise<string>) => {
     const etag = `W/"record-${await svc.latestNumber()}"`;
-    res.set('ETag', etag).set('Cache-Control', 'public, max-age=5').vary('Accept-Encoding');
+    res.set('ETag', etag).set('Cache-Control', 'public, max-age=0, must-revalidate').vary('Accept-Encoding');
     if (req.get('if-none-match') === etag) {
       res.status(304).end();
       return;

@@ -16,9 +16,18 @@ const publicationNumber = (raw: string) => {
 export function bulletinsRoutes(deps: { bulletins: BulletinsService }): Router {
   const r = Router();
   const svc = deps.bulletins;
-  // The list changes with every publication: a short cache only, revalidated after a bulletin.
-  const list: RequestHandler = async (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=5').json(await svc.list());
+  // The list is a view of the record, current the moment a bulletin answers: every read is
+  // revalidated, never kept for some seconds. It changes only when the record grows, so its ETag
+  // names the newest publication (the list's first) and an unchanged list is a 304.
+  const list: RequestHandler = async (req, res) => {
+    const publications = await svc.list();
+    const etag = `W/"record-${publications[0]?.number ?? 0}"`;
+    res.set('ETag', etag).set('Cache-Control', 'public, max-age=0, must-revalidate');
+    if (req.get('if-none-match') === etag) {
+      res.status(304).end();
+      return;
+    }
+    res.json(publications);
   };
   r.get('/api/public/publications', list);
   r.get('/api/public/bulletins', list);
