@@ -109,6 +109,20 @@ export function errorHandler(log: (msg: string, err: unknown) => void) {
 }
 
 /**
+ * A view of the public record that changes only when the record grows (the lists of publications,
+ * the feeds): its ETag names the newest publication and every read is revalidated, so the view is
+ * current the moment a bulletin answers and polling it costs a 304. True when the caller already
+ * has it: the 304 is then sent here.
+ */
+export function notModifiedSinceRecord(req: Request, res: Response, newestPublication: number): boolean {
+  const etag = `W/"record-${newestPublication}"`;
+  res.set('ETag', etag).set('Cache-Control', 'public, max-age=0, must-revalidate');
+  if (req.get('if-none-match') !== etag) return false;
+  res.status(304).end();
+  return true;
+}
+
+/**
  * The headers a middleware that only sets headers (helmet) sets, captured once: the fast paths
  * send them as they are, so their answers carry the same security headers as the others.
  */

@@ -7,21 +7,16 @@
  * is in view (an unchanged map costs a 304).
  */
 import { onBeforeUnmount, onMounted, readonly, ref, type Ref } from 'vue';
-import { shanghaiToday } from '../i18n/format';
+import { addDays, shanghaiToday } from '../i18n/format';
 
 /** How often a page in view asks for today's map again. */
 export const REFRESH_EVERY_MS = 5 * 60_000;
 /** A page coming back into view asks again only if its last ask is older than this. */
 const STALE_AFTER_MS = 30_000;
 
-const DAY_MS = 86_400_000;
-/** Asia/Shanghai has been UTC+8 all year since 1991. */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
-/** Milliseconds from `now` to the next midnight in Asia/Shanghai. */
+/** Milliseconds from `now` to the next midnight in Asia/Shanghai (UTC+8 all year since 1991). */
 export function msToShanghaiMidnight(now: number = Date.now()): number {
-  const local = now + SHANGHAI_OFFSET_MS;
-  return Math.ceil((local + 1) / DAY_MS) * DAY_MS - local;
+  return Date.parse(`${addDays(shanghaiToday(new Date(now)), 1)}T00:00:00+08:00`) - now;
 }
 
 /** Calls `listener` whenever the page comes back into view; returns what removes it. */

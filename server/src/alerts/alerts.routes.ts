@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { notFound } from '../errors';
+import { notModifiedSinceRecord } from '../http';
 import type { AlertsService } from './alerts.service';
 
 const ATOM = 'application/atom+xml';
@@ -10,17 +11,10 @@ export function alertsRoutes(deps: { alerts: AlertsService }): Router {
   const r = Router();
   const svc = deps.alerts;
 
-  /**
-   * A feed changes only when the record grows: its ETag names the newest publication. Every read
-   * is revalidated, so a feed is current the moment a bulletin answers; polling costs a 304.
-   */
+  /** A feed changes only when the record grows (`notModifiedSinceRecord`). */
   const sendFeed = async (req: Request, res: Response, build: () => Promise<string>) => {
-    const etag = `W/"record-${await svc.latestNumber()}"`;
-    res.set('ETag', etag).set('Cache-Control', 'public, max-age=0, must-revalidate').vary('Accept-Encoding');
-    if (req.get('if-none-match') === etag) {
-      res.status(304).end();
-      return;
-    }
+    res.vary('Accept-Encoding');
+    if (notModifiedSinceRecord(req, res, await svc.latestNumber())) return;
     res.type(ATOM).send(await build());
   };
 

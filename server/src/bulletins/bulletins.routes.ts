@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { requireRole } from '../auth/auth.middleware';
 import { notFound } from '../errors';
-import { parseInput } from '../http';
+import { notModifiedSinceRecord, parseInput } from '../http';
 import { PublicationNumber, PublishBody } from '../../../contract/schemas';
 import type { BulletinsService } from './bulletins.service';
 
@@ -16,17 +16,10 @@ const publicationNumber = (raw: string) => {
 export function bulletinsRoutes(deps: { bulletins: BulletinsService }): Router {
   const r = Router();
   const svc = deps.bulletins;
-  // The list is a view of the record, current the moment a bulletin answers: every read is
-  // revalidated, never kept for some seconds. It changes only when the record grows, so its ETag
-  // names the newest publication (the list's first) and an unchanged list is a 304.
+  // The list changes only when the record grows (`notModifiedSinceRecord`); newest first.
   const list: RequestHandler = async (req, res) => {
     const publications = await svc.list();
-    const etag = `W/"record-${publications[0]?.number ?? 0}"`;
-    res.set('ETag', etag).set('Cache-Control', 'public, max-age=0, must-revalidate');
-    if (req.get('if-none-match') === etag) {
-      res.status(304).end();
-      return;
-    }
+    if (notModifiedSinceRecord(req, res, publications[0]?.number ?? 0)) return;
     res.json(publications);
   };
   r.get('/api/public/publications', list);
