@@ -170,6 +170,14 @@ export class WorkerPool {
     }
     return new Promise<T>((resolve, reject) => {
       const job: Job = { task, payload, queuedAt: performance.now(), urgent: options.urgent ?? false, transfer: options.transfer ?? [], resolve: resolve as (v: unknown) => void, reject };
+      // A task that finds a thread free and nobody ahead of it has not waited, and runs whatever
+      // the clock says: a garbage-collection pause between queueing and handing it over (tens of
+      // ms on a loaded machine) must not read as waiting and refuse it.
+      const free = this.waiting === 0 ? this.slots.find((s) => !s.job) : undefined;
+      if (free) {
+        this.dispatch(free, job);
+        return;
+      }
       if (options.urgent) this.quickQueue.unshift(job);
       else if (this.options.quickTasks?.includes(task)) this.quickQueue.push(job);
       else {
@@ -187,15 +195,19 @@ export class WorkerPool {
       if (slot.job) continue;
       const job = this.next();
       if (!job) return;
-      const id = this.nextId++;
-      slot.job = { ...job, id };
-      slot.worker.ref();
-      try {
-        slot.worker.postMessage({ id, task: job.task, payload: job.payload } satisfies TaskMessage, job.transfer);
-      } catch (err) {
-        slot.job = null;
-        job.reject(err);
-      }
+      this.dispatch(slot, job);
+    }
+  }
+
+  private dispatch(slot: Slot, job: Job): void {
+    const id = this.nextId++;
+    slot.job = { ...job, id };
+    slot.worker.ref();
+    try {
+      slot.worker.postMessage({ id, task: job.task, payload: job.payload } satisfies TaskMessage, job.transfer);
+    } catch (err) {
+      slot.job = null;
+      job.reject(err);
     }
   }
 
