@@ -199,6 +199,7 @@ export class WorkerPool {
     }
   }
 
+  /** Hands `job` to the free thread of `slot`; the task is rejected if it cannot be sent to it. */
   private dispatch(slot: Slot, job: Job): void {
     const id = this.nextId++;
     slot.job = { ...job, id };
