@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'tests/**/*.test.ts', 'geodata/**/*.test.ts'],
+    include: ['contract/**/*.test.ts', 'server/**/*.test.ts', 'tests/**/*.test.ts', 'geodata/**/*.test.ts'],
     globalSetup: ['tests/helpers/global-setup.ts'],
     // Each API test file starts its own server on its own copy of the database; two at a time
     // fits this machine's two cores.

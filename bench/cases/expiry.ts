@@ -7,7 +7,7 @@
  * the zone lifts before the next case) and the lift date, joining cases to zones spatially.
  */
 import pg from 'pg';
-import { todayInShanghai } from '../../server/src/shared/dates';
+import { todayInShanghai } from '../../contract/dates';
 import { expiryRepo } from '../../server/src/expiry/expiry.repo';
 import { evaluateZones } from '../../server/src/expiry/engine';
 import { toZoneFacts } from '../../server/src/expiry/expiry.service';

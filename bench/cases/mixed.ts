@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { addDays, todayInShanghai } from '../../server/src/shared/dates';
+import { addDays, todayInShanghai } from '../../contract/dates';
 import type { BenchContext } from '../lib/context';
 import { BENCH_DESIGNER, openContext, serviceEnv } from '../lib/databases';
 import { BENCH_AREA, generateBenchZones } from '../lib/dataset';

@@ -4,7 +4,7 @@
  * are polled (GET /api/public/zones with If-None-Match) until each returns the new zones.
  */
 import zlib from 'node:zlib';
-import { addDays, todayInShanghai } from '../../server/src/shared/dates';
+import { addDays, todayInShanghai } from '../../contract/dates';
 import type { BenchContext } from '../lib/context';
 import { BENCH_DESIGNER, serviceEnv } from '../lib/databases';
 import { generateBenchZones } from '../lib/dataset';

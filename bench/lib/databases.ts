@@ -13,7 +13,7 @@ import { openDatabase, type Database } from '../../server/src/db/database';
 import { migrateLatest } from '../../server/src/db/migrate';
 import { loadConfig } from '../../server/src/config';
 import { createContext, type AppContext } from '../../server/src/context';
-import { todayInShanghai } from '../../server/src/shared/dates';
+import { todayInShanghai } from '../../contract/dates';
 import { DATASET_VERSION, generateBenchZones, insertCases, insertRoadNetwork, insertZones } from './dataset';
 import type { BenchSizes } from './options';
 

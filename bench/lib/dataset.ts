@@ -12,7 +12,7 @@
  * after it from their own definitions.
  */
 import type { Knex } from 'knex';
-import { addDays, toDayNumber, fromDayNumber } from '../../server/src/shared/dates';
+import { addDays, toDayNumber, fromDayNumber } from '../../contract/dates';
 import { generateRoadNetwork, seededRandom } from './road-network';
 
 /** The city-sized area every zone and case lies in: [minLon, minLat, maxLon, maxLat]. */

@@ -6,35 +6,14 @@
  */
 import { z } from 'zod';
 import type * as GeoJSON from 'geojson';
+import { isIsoDate, todayInShanghai } from '../dates';
 import { EDITION_IDS, ZONE_KINDS } from '../vocabulary';
 
-/**
- * Asia/Shanghai is UTC+8 all year (no daylight saving since 1991), so a fixed offset gives its
- * calendar day exactly (docs/rules.md, "Counting days"). Kept here rather than imported from the
- * server's `shared/dates.ts` because the contract depends on neither side.
- */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True when `s` is a real calendar date written 'YYYY-MM-DD' (refuses 2022-02-30). */
-function isCalendarDay(s: string): boolean {
-  const m = ISO_DATE.exec(s);
-  if (!m) return false;
-  const d = new Date(0);
-  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-}
-
-/** Today's calendar day in Asia/Shanghai, from the process's clock (tests move it). */
-function shanghaiToday(): string {
-  return new Date(Date.now() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
 /** A calendar day 'YYYY-MM-DD' (Asia/Shanghai days throughout the API). */
-export const Day = z.string().refine(isCalendarDay, 'must be a date YYYY-MM-DD');
+export const Day = z.string().refine(isIsoDate, 'must be a date YYYY-MM-DD');
 
 /** A calendar day that is not after today in Asia/Shanghai. */
-export const PastOrToday = Day.refine((d) => d <= shanghaiToday(), 'must not be in the future (Asia/Shanghai)');
+export const PastOrToday = Day.refine((d) => d <= todayInShanghai(), 'must not be in the future (Asia/Shanghai)');
 
 /** An instant as the API writes it: ISO 8601 in UTC ('2022-11-20T02:00:00.000Z'). */
 export const Instant = z.string().min(1);

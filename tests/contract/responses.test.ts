@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import * as S from '../../contract/schemas';
 import { ERRORS } from '../../contract/errors';
 import { createApp } from '../../server/src/app';
-import { addDays, todayInShanghai } from '../../server/src/shared/dates';
+import { addDays, todayInShanghai } from '../../contract/dates';
 import { backends } from '../helpers/backends';
 import { Client, loginAs, startTestServer, type TestServer } from '../helpers/server';
 import { routeTable } from '../security/route-table';

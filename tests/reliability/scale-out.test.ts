@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, freshDatabase, loginAs, startTestServer, type TestServer } from '../helpers/server';
 import { expiryRepo } from '../../server/src/expiry/expiry.repo';
-import { addDays, todayInShanghai } from '../../server/src/shared/dates';
+import { addDays, todayInShanghai } from '../../contract/dates';
 import { waitFor } from './processes';
 import { needsPostgres } from '../helpers/requirements';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, TEST_PASSWORD } from '../helpers/backends';
 import { Client, loginAs, startTestServer, type TestServer } from '../helpers/server';
 import { createApp } from '../../server/src/app';
-import { todayInShanghai } from '../../server/src/shared/dates';
+import { todayInShanghai } from '../../contract/dates';
 import { fillPath, routeTable } from './route-table';
 
 const square = (lon: number, lat: number, d: number) => ({

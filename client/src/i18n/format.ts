@@ -1,17 +1,17 @@
 /** Formatting shared by lists, popups and panels, in the current UI language. */
 import { useI18n } from 'vue-i18n';
+import { addDays, diffDays, isIsoDate, todayInShanghai } from '../../../contract/dates';
 import type { ZoneExpiry, ZoneKind } from '../api/types';
 
 /**
- * Made once, on first use: a formatter with a time zone costs the browser a look-up in its
- * time-zone data (tens of milliseconds on a slow phone), and lists call these for every row.
+ * Today's calendar day in Asia/Shanghai as 'YYYY-MM-DD' (the API's notion of a day), by the
+ * contract's fixed UTC+8 arithmetic, as the server counts it. Not with `Intl.DateTimeFormat` and a
+ * time zone: the first formatter a page makes loads the browser's locale and time-zone data, tens of
+ * milliseconds in one task (70 ms on the Debian test machine), which the public page's first screen
+ * would pay before it can answer.
  */
-let shanghaiDay: Intl.DateTimeFormat | null = null;
-
-/** Today's calendar day in Asia/Shanghai as 'YYYY-MM-DD' (the API's notion of a day). */
 export function shanghaiToday(now: Date = new Date()): string {
-  shanghaiDay ??= new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-  return shanghaiDay.format(now);
+  return todayInShanghai(now);
 }
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -26,21 +26,15 @@ function dateTimeFormat(locale: string): Intl.DateTimeFormat {
 }
 
 /** Adds whole days to a 'YYYY-MM-DD' date. */
-export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
+export { addDays };
 
 /** Whole days from `from` to `to` (both 'YYYY-MM-DD'). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return diffDays(to, from);
 }
 
-/** True for a well-formed 'YYYY-MM-DD' calendar day. */
-export function isIsoDay(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
-}
+/** True for a real calendar day written 'YYYY-MM-DD'. */
+export const isIsoDay = isIsoDate;
 
 /** Formatters bound to the current locale. */
 export function useFormatters() {

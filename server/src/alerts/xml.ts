@@ -4,7 +4,7 @@
  * dependency (and its own escaping rules to trust) for what is one replace of five characters and a
  * filter of the characters XML 1.0 cannot carry at all.
  */
-import { SHANGHAI_UTC_OFFSET_HOURS } from '../shared/dates';
+import { SHANGHAI_UTC_OFFSET_HOURS } from '../../../contract/dates';
 
 // Characters XML 1.0 does not allow anywhere (C0 controls but tab, LF and CR; lone surrogates;
 // U+FFFE and U+FFFF). A publication's text is the designator's: it must not break the document.

@@ -7,7 +7,7 @@ import { zonesRepo, relinkZoneCases, type ZoneRow } from '../zones/zones.repo';
 import { snapshot } from '../zones/zones.service';
 import { AppError, notFound, type ErrorCode } from '../errors';
 import { auditRepo } from '../audit/audit.repo';
-import { todayInShanghai } from '../shared/dates';
+import { todayInShanghai } from '../../../contract/dates';
 import type { ExpiryService } from '../expiry/expiry.service';
 import type { EditionId, ZoneKind } from '../expiry/editions';
 import type { Published, PublicationsService } from '../publications/publications.service';

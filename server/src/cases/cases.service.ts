@@ -7,7 +7,7 @@ import { zonesRepo } from '../zones/zones.repo';
 import type { EditionId, ZoneKind } from '../expiry/editions';
 import type { Evaluation, ExpiryService } from '../expiry/expiry.service';
 import { auditRepo } from '../audit/audit.repo';
-import { todayInShanghai } from '../shared/dates';
+import { todayInShanghai } from '../../../contract/dates';
 import { featureCollection } from '../geo/sql';
 import type { Published } from '../publications/publications.service';
 

@@ -3,7 +3,7 @@ import { casesRepo } from '../cases/cases.repo';
 import { expiryRepo } from '../expiry/expiry.repo';
 import { evaluateZones } from '../expiry/engine';
 import { toZoneFacts } from '../expiry/expiry.service';
-import { addDays, diffDays, todayInShanghai } from '../shared/dates';
+import { addDays, diffDays, todayInShanghai } from '../../../contract/dates';
 import type { ZoneKind } from '../expiry/editions';
 
 /** The longest outbreak the charts draw, in days (older days are left out, not squeezed in). */

@@ -16,7 +16,7 @@
  * - Predictions (nextChangeOn) assume no new case and, where a screening round is still missing,
  *   that it is done on the earliest day still possible.
  */
-import { fromDayNumber, toDayNumber } from '../shared/dates';
+import { fromDayNumber, toDayNumber } from '../../../contract/dates';
 import {
   EDITIONS,
   findStepRule,

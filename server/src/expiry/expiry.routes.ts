@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { requireRole } from '../auth/auth.middleware';
 import { parseInput } from '../http';
 import { ExpiryRunQuery } from '../../../contract/schemas';
-import { todayInShanghai } from '../shared/dates';
+import { todayInShanghai } from '../../../contract/dates';
 import type { ExpiryService } from './expiry.service';
 
 /** POST /api/admin/expiry/run?asOf=YYYY-MM-DD: evaluates every zone as of that date (admins). */

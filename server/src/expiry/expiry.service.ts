@@ -6,7 +6,7 @@ import { EDITIONS } from './editions';
 import { zonesRepo } from '../zones/zones.repo';
 import { auditRepo } from '../audit/audit.repo';
 import { accountsRepo } from '../accounts/accounts.repo';
-import { todayInShanghai } from '../shared/dates';
+import { todayInShanghai } from '../../../contract/dates';
 import type { EditionId } from './editions';
 import type { PrimaryPublication, Published, PublicationsService } from '../publications/publications.service';
 

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import { PublishBody } from '../../../contract/schemas';
-import { addDays, todayInShanghai } from '../shared/dates';
+import { addDays, todayInShanghai } from '../../../contract/dates';
 
 /**
  * A SAMPLE outbreak for the embedded demo, so that a fresh `npm start` shows zones in force: every

@@ -4,7 +4,7 @@
 // with the service's error shape; nothing is read from the request but the query string.
 
 import { AppError, type ErrorCode } from '../errors';
-import { isIsoDate, todayInShanghai, toDayNumber } from '../shared/dates';
+import { isIsoDate, todayInShanghai, toDayNumber } from '../../../contract/dates';
 import { parseCql2Json, parseCql2Text, type Cql2Expr, type QueryableType } from './cql2';
 
 /** Stable codes of refused query parameters. */

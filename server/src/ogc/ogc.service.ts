@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { AppError, type ErrorCode } from '../errors';
 import type { LonLatBox } from '../geo/geojson';
 import type { PublicSnapshot, PublicZoneFeature } from '../public/public.service';
-import { addDays, todayInShanghai } from '../shared/dates';
+import { addDays, todayInShanghai } from '../../../contract/dates';
 import { evaluate, type Cql2Expr, type QueryableType } from './cql2';
 import { CRS, CRS_LIST, boundedDays, type CrsUri, type DayRange, type SortKey } from './ogc.params';
 import { CHECKPOINTS_TABLE, FACILITIES_TABLE, ogcRepo, type PointRow, type PointTable } from './ogc.repo';

@@ -4,7 +4,7 @@ import { parseInput, type FastHandler } from '../http';
 import { parseLonLat } from '../geo/geojson';
 import { LookupQuery, PublicZonesQuery as ZonesQuery } from '../../../contract/schemas';
 import type { PublicService } from './public.service';
-import { todayInShanghai } from '../shared/dates';
+import { todayInShanghai } from '../../../contract/dates';
 import { AppError, ErrorCode } from '../errors';
 import { townshipByCode } from '../search/townships';
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { booleanPointInPolygon, area as turfArea } from '@turf/turf';
 import type { Database } from '../db/database';
 import type { ExpiryService } from '../expiry/expiry.service';
-import { addDays, shanghaiMidnightUtc, todayInShanghai } from '../shared/dates';
+import { addDays, shanghaiMidnightUtc, todayInShanghai } from '../../../contract/dates';
 import { PUBLISHED } from '../publications/publications.service';
 import { publicationsRepo } from '../publications/publications.repo';
 import { RecordProjection, renderEntries, type PublicSnapshot } from '../publications/projection';

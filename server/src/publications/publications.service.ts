@@ -5,7 +5,7 @@ import type { EditionId, ZoneKind } from '../expiry/editions';
 import { bulletinsRepo } from '../bulletins/bulletins.repo';
 import { noticeText, noticeTitle, type NoticeItem, type NoticeKind } from './notice.text';
 import { AppError, notFound, type ErrorCode } from '../errors';
-import { todayInShanghai } from '../shared/dates';
+import { todayInShanghai } from '../../../contract/dates';
 import { publicationsRepo, type PublicationZoneRow } from './publications.repo';
 import { changeOf, publicStateOf, samePublicState, type PublicationKind, type PublishedZoneState, type ZoneChange } from './record';
 

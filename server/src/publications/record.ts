@@ -6,7 +6,7 @@
 import type { ZoneKind } from '../expiry/editions';
 import type { ZoneStatusAsOf } from '../expiry/engine';
 import { MEASURES } from '../expiry/measures';
-import { diffDays } from '../shared/dates';
+import { diffDays } from '../../../contract/dates';
 
 /**
  * Kinds of publication. `bulletin` and `correction` are a designator's; `rule_transition` (a zone

@@ -11,7 +11,7 @@ import type { ExpiryService } from '../expiry/expiry.service';
 import type { Published } from '../publications/publications.service';
 import type { ZoneStatusAsOf } from '../expiry/engine';
 import { auditRepo } from '../audit/audit.repo';
-import { todayInShanghai } from '../shared/dates';
+import { todayInShanghai } from '../../../contract/dates';
 
 export const ZoneErrors = {
   geometryInvalid: 'geometry_invalid',
