@@ -182,6 +182,50 @@ describe('the public page on a phone in Chromium', requires(Boolean(chromiumPath
     await context.close();
   });
 
+  it('makes no Intl formatter while it starts: the first one a page makes loads the locale and time-zone data in one long task', async () => {
+    const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    // Counts every formatter made and every locale-aware call that makes one behind the scenes.
+    await context.addInitScript(() => {
+      const made: string[] = [];
+      (window as unknown as { intlMade: string[] }).intlMade = made;
+      for (const name of ['DateTimeFormat', 'NumberFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat', 'Segmenter'] as const) {
+        const Original = Intl[name] as unknown as new (...args: unknown[]) => object;
+        if (typeof Original !== 'function') continue;
+        const Counted = function (this: unknown, ...args: unknown[]) {
+          made.push(`Intl.${name}`);
+          return new Original(...args);
+        } as unknown as typeof Original;
+        Object.setPrototypeOf(Counted, Original);
+        Counted.prototype = Original.prototype;
+        Object.defineProperty(Intl, name, { value: Counted, configurable: true, writable: true });
+      }
+      for (const [owner, method] of [[Date.prototype, 'toLocaleString'], [Date.prototype, 'toLocaleDateString'], [Date.prototype, 'toLocaleTimeString'], [Number.prototype, 'toLocaleString'], [String.prototype, 'localeCompare']] as const) {
+        const original = (owner as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!;
+        Object.defineProperty(owner, method, {
+          value: function (this: unknown, ...args: unknown[]) {
+            made.push(method);
+            return original.apply(this, args);
+          },
+          configurable: true,
+          writable: true,
+        });
+      }
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const errors = collectPageErrors(page);
+    await page.goto(`${server.url}/`);
+    // Started and built: the app's own row in place of index.html's, today's zones on the overview
+    // with the county names, and in the list with their dates.
+    await expect.poll(() => page.locator('#first-screen').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('overview-marker').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('zone-list-item').count()).toBe(ZONES.length);
+    await expect.poll(() => page.getByTestId('map-overview').locator('text').allTextContents()).toEqual(expect.arrayContaining(['东昌府区', '临清市']));
+    expect(await page.evaluate(() => (window as unknown as { intlMade: string[] }).intlMade)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('shows every zone in force as a marker at the opening zoom, first without MapLibre, then on the map it opens', async () => {
     const { context, page, errors } = await openPhone(browser, server.url);
     // The opening view is drawn without the map's 290 KB engine: every zone as a marker (or in a
