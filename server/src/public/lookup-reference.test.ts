@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pointToPolygonDistance } from '@turf/turf';
 import type { Polygon } from 'geojson';
-import { distanceToOutline } from './lookup-reference';
+import Flatbush from 'flatbush';
+import { distanceToOutline, nearestZones, type ZoneShape } from './lookup-reference';
 
 const square = (lon: number, lat: number, d: number): Polygon => ({
   type: 'Polygon',
@@ -21,5 +22,31 @@ describe('distanceToOutline', () => {
     const withHole: Polygon = { type: 'Polygon', coordinates: [square(115.9, 36.4, 0.02).coordinates[0], [[115.905, 36.405], [115.905, 36.415], [115.915, 36.415], [115.915, 36.405], [115.905, 36.405]]] };
     // 0.002° of latitude from the hole's south edge: about 222 m.
     expect(distanceToOutline(115.91, 36.407, withHole)).toBeCloseTo(222.4, 0);
+  });
+});
+
+describe('nearestZones', () => {
+  it('finds the nearest outline behind any number of zones whose boxes hold the point', () => {
+    // Thirty thin diagonal strips about 7 km from the point, each with a box that holds it, and a
+    // small square 1.8 km east: the square's box is farther than every strip's (which is 0), its
+    // outline nearer than any.
+    const [lon, lat] = [116.0, 36.4];
+    const strips: Polygon[] = Array.from({ length: 30 }, (_, k) => {
+      const c = 152.5 + k * 0.0005;
+      return { type: 'Polygon', coordinates: [[[115.8, c - 115.8], [c - 36.2, 36.2], [c - 36.2 + 0.0002, 36.2], [115.8 + 0.0002, c - 115.8], [115.8, c - 115.8]]] };
+    });
+    const zones: ZoneShape<object>[] = [...strips, square(116.02, 36.3995, 0.001)].map((geometry, i) => ({ properties: { id: `zone-${String(i).padStart(2, '0')}`, kind: 'precaution' }, geometry }));
+    const index = new Flatbush(zones.length);
+    for (const zone of zones) {
+      const ring = zone.geometry.coordinates[0] as number[][];
+      index.add(Math.min(...ring.map((p) => p[0]!)), Math.min(...ring.map((p) => p[1]!)), Math.max(...ring.map((p) => p[0]!)), Math.max(...ring.map((p) => p[1]!)));
+    }
+    index.finish();
+
+    const nearest = nearestZones(zones, index, lon, lat, 3);
+    expect(nearest.map((n) => n.zone.properties.id)).toEqual(['zone-30', 'zone-00', 'zone-01']);
+    expect(nearest[0]!.distanceMeters).toBe(Math.round(distanceToOutline(lon, lat, zones[30]!.geometry)));
+    expect(nearest[0]!.distanceMeters).toBeLessThan(2_000);
+    expect(nearest[1]!.distanceMeters).toBeGreaterThan(6_000);
   });
 });

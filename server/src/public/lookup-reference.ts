@@ -215,7 +215,10 @@ const boxOf = (geometry: Polygon | MultiPolygon) => {
  * The zones nearest a point that contains none of them, by the distance to their outline. The
  * index's bbox neighbours give candidates (a zone's bbox is never farther than its outline), in
  * order of their box's distance; once a box is farther than the `limit`-th outline found, no
- * later candidate can come closer, so usually only three or four outlines are measured.
+ * later candidate can come closer, so usually only three or four outlines are measured. The
+ * neighbours are asked for a few at a time (the index's search costs with the number it returns),
+ * more only when the boxes found so far do not settle the order, so the answer is exact however
+ * many zones crowd around the point.
  */
 export function nearestZones<P>(
   features: ZoneShape<P>[],
@@ -224,29 +227,34 @@ export function nearestZones<P>(
   lat: number,
   limit: number,
 ): { zone: ZoneShape<P>; distanceMeters: number }[] {
-  if (!index || features.length === 0) return [];
-  // A generous candidate set: bbox distance in degrees only approximates the true order.
-  const candidates = index.neighbors(lon, lat, Math.min(features.length, limit * 8));
+  if (!index || features.length === 0 || limit <= 0) return [];
   // A degree of longitude is the shorter one here: the box's distance in degrees times its length
   // in metres is never more than the box's distance in metres, so never more than the outline's.
   const metresPerDegreeAtMost = METRES_PER_DEGREE * Math.cos((lat * Math.PI) / 180);
   const byDistance = (a: { zone: ZoneShape<P>; distanceMeters: number }, b: { zone: ZoneShape<P>; distanceMeters: number }) =>
     a.distanceMeters - b.distanceMeters || (a.zone.properties.id < b.zone.properties.id ? -1 : 1);
   const found: { zone: ZoneShape<P>; distanceMeters: number }[] = [];
-  for (const i of candidates) {
-    if (found.length >= limit) {
-      const [x0, y0, x1, y1] = boxOf(features[i].geometry);
-      const dx = Math.max(x0 - lon, 0, lon - x1);
-      const dy = Math.max(y0 - lat, 0, lat - y1);
-      // Rounded distances are compared: a box farther than the last kept one by more than half a
-      // metre cannot hold a zone that rounds to it or closer.
-      if (Math.sqrt(dx * dx + dy * dy) * metresPerDegreeAtMost > found[limit - 1].distanceMeters + 0.5) break;
+  let asked = limit + 1;
+  let seen = 0;
+  for (;;) {
+    const candidates = index.neighbors(lon, lat, Math.min(features.length, asked));
+    for (; seen < candidates.length; seen++) {
+      const i = candidates[seen];
+      if (found.length >= limit) {
+        const [x0, y0, x1, y1] = boxOf(features[i].geometry);
+        const dx = Math.max(x0 - lon, 0, lon - x1);
+        const dy = Math.max(y0 - lat, 0, lat - y1);
+        // Rounded distances are compared: a box farther than the last kept one by more than half
+        // a metre cannot hold a zone that rounds to it or closer.
+        if (Math.sqrt(dx * dx + dy * dy) * metresPerDegreeAtMost > found[limit - 1].distanceMeters + 0.5) return found;
+      }
+      found.push({ zone: features[i], distanceMeters: Math.round(distanceToOutline(lon, lat, features[i].geometry)) });
+      found.sort(byDistance);
+      if (found.length > limit) found.length = limit;
     }
-    found.push({ zone: features[i], distanceMeters: Math.round(distanceToOutline(lon, lat, features[i].geometry)) });
-    found.sort(byDistance);
-    if (found.length > limit) found.length = limit;
+    if (candidates.length < asked || asked >= features.length) return found;
+    asked *= 4;
   }
-  return found;
 }
 
 /** The zones in force that touch a county (for an answer about a township, whose outline is unknown). */
