@@ -187,7 +187,7 @@ describe('the public page on a phone in Chromium', requires(Boolean(chromiumPath
     // Counts every formatter made and every locale-aware call that makes one behind the scenes.
     await context.addInitScript(() => {
       const made: string[] = [];
-      (window as unknown as { intlMade: string[] }).intlMade = made;
+      (globalThis as unknown as { intlMade: string[] }).intlMade = made;
       for (const name of ['DateTimeFormat', 'NumberFormat', 'Collator', 'PluralRules', 'RelativeTimeFormat', 'ListFormat', 'Segmenter'] as const) {
         const Original = Intl[name] as unknown as new (...args: unknown[]) => object;
         if (typeof Original !== 'function') continue;
@@ -221,7 +221,7 @@ describe('the public page on a phone in Chromium', requires(Boolean(chromiumPath
     await expect.poll(() => page.getByTestId('overview-marker').count()).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('zone-list-item').count()).toBe(ZONES.length);
     await expect.poll(() => page.getByTestId('map-overview').locator('text').allTextContents()).toEqual(expect.arrayContaining(['东昌府区', '临清市']));
-    expect(await page.evaluate(() => (window as unknown as { intlMade: string[] }).intlMade)).toEqual([]);
+    expect(await page.evaluate(() => (globalThis as unknown as { intlMade: string[] }).intlMade)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });
