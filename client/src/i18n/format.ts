@@ -1,21 +1,17 @@
-/** Formatting shared by lists, popups and panels, in the current UI language. */
+/**
+ * Formatting shared by lists, popups and panels, in the current UI language. Calendar days
+ * (today in Asia/Shanghai, adding and counting days) are the contract's (`contract/dates.ts`), the
+ * same arithmetic the server counts with.
+ */
 import { useI18n } from 'vue-i18n';
-import { addDays, diffDays, isIsoDate, todayInShanghai } from '../../../contract/dates';
 import type { ZoneExpiry, ZoneKind } from '../api/types';
 
-/**
- * Today's calendar day in Asia/Shanghai as 'YYYY-MM-DD' (the API's notion of a day), by the
- * contract's fixed UTC+8 arithmetic, as the server counts it. Not with `Intl.DateTimeFormat` and a
- * time zone: the first formatter a page makes loads the browser's locale and time-zone data, tens of
- * milliseconds in one task (70 ms on the Debian test machine), which the public page's first screen
- * would pay before it can answer.
- */
-export function shanghaiToday(now: Date = new Date()): string {
-  return todayInShanghai(now);
-}
-
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-/** A date-and-time formatter in Shanghai time for one UI locale, made on first use. */
+/**
+ * A date-and-time formatter in Shanghai time for one UI locale, made on first use: the first
+ * formatter a page makes loads the browser's locale and time-zone data in one long task, which the
+ * public page does not pay while it starts (tests/browser/public-phone.test.ts).
+ */
 function dateTimeFormat(locale: string): Intl.DateTimeFormat {
   let format = dateTimeFormats.get(locale);
   if (!format) {
@@ -24,17 +20,6 @@ function dateTimeFormat(locale: string): Intl.DateTimeFormat {
   }
   return format;
 }
-
-/** Adds whole days to a 'YYYY-MM-DD' date. */
-export { addDays };
-
-/** Whole days from `from` to `to` (both 'YYYY-MM-DD'). */
-export function daysBetween(from: string, to: string): number {
-  return diffDays(to, from);
-}
-
-/** True for a real calendar day written 'YYYY-MM-DD'. */
-export const isIsoDay = isIsoDate;
 
 /** Formatters bound to the current locale. */
 export function useFormatters() {

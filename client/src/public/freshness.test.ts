@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shanghaiToday } from '../i18n/format';
+import { todayInShanghai } from '../../../contract/dates';
 import { msToShanghaiMidnight } from './freshness';
 
 describe('msToShanghaiMidnight', () => {
@@ -13,12 +13,12 @@ describe('msToShanghaiMidnight', () => {
     expect(msToShanghaiMidnight(Date.parse('2026-12-02T16:00:00Z'))).toBe(86_400_000);
   });
 
-  it('lands where shanghaiToday turns, at every hour of a day', () => {
+  it('lands where todayInShanghai turns, at every hour of a day', () => {
     for (let hour = 0; hour < 24; hour += 1) {
       const now = Date.parse('2026-12-02T00:17:00Z') + hour * 3_600_000;
       const ms = msToShanghaiMidnight(now);
-      expect(shanghaiToday(new Date(now + ms - 1))).toBe(shanghaiToday(new Date(now)));
-      expect(shanghaiToday(new Date(now + ms))).not.toBe(shanghaiToday(new Date(now)));
+      expect(todayInShanghai(new Date(now + ms - 1))).toBe(todayInShanghai(new Date(now)));
+      expect(todayInShanghai(new Date(now + ms))).not.toBe(todayInShanghai(new Date(now)));
     }
   });
 });

@@ -7,7 +7,7 @@
  * is in view (an unchanged map costs a 304).
  */
 import { onBeforeUnmount, onMounted, readonly, ref, type Ref } from 'vue';
-import { addDays, shanghaiToday } from '../i18n/format';
+import { addDays, todayInShanghai } from '../../../contract/dates';
 
 /** How often a page in view asks for today's map again. */
 export const REFRESH_EVERY_MS = 5 * 60_000;
@@ -16,7 +16,7 @@ const STALE_AFTER_MS = 30_000;
 
 /** Milliseconds from `now` to the next midnight in Asia/Shanghai (UTC+8 all year since 1991). */
 export function msToShanghaiMidnight(now: number = Date.now()): number {
-  return Date.parse(`${addDays(shanghaiToday(new Date(now)), 1)}T00:00:00+08:00`) - now;
+  return Date.parse(`${addDays(todayInShanghai(new Date(now)), 1)}T00:00:00+08:00`) - now;
 }
 
 /** Calls `listener` whenever the page comes back into view; returns what removes it. */
@@ -33,11 +33,11 @@ function onVisible(listener: () => void): () => void {
  * so the day is also read again whenever the page comes back into view.
  */
 export function useShanghaiToday(): Readonly<Ref<string>> {
-  const today = ref(shanghaiToday());
+  const today = ref(todayInShanghai());
   let timer: ReturnType<typeof setTimeout> | undefined;
   const check = () => {
     clearTimeout(timer);
-    today.value = shanghaiToday();
+    today.value = todayInShanghai();
     // A second past midnight, so that a clock a little early does not read the old day again.
     timer = setTimeout(check, msToShanghaiMidnight() + 1000);
   };
