@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pointToPolygonDistance } from '@turf/turf';
+import { bbox, pointToPolygonDistance } from '@turf/turf';
 import type { Polygon } from 'geojson';
 import Flatbush from 'flatbush';
 import { distanceToOutline, nearestZones, type ZoneShape } from './lookup-reference';
@@ -38,8 +38,8 @@ describe('nearestZones', () => {
     const zones: ZoneShape<object>[] = [...strips, square(116.02, 36.3995, 0.001)].map((geometry, i) => ({ properties: { id: `zone-${String(i).padStart(2, '0')}`, kind: 'precaution' }, geometry }));
     const index = new Flatbush(zones.length);
     for (const zone of zones) {
-      const ring = zone.geometry.coordinates[0] as number[][];
-      index.add(Math.min(...ring.map((p) => p[0]!)), Math.min(...ring.map((p) => p[1]!)), Math.max(...ring.map((p) => p[0]!)), Math.max(...ring.map((p) => p[1]!)));
+      const [x0, y0, x1, y1] = bbox(zone.geometry);
+      index.add(x0, y0, x1, y1);
     }
     index.finish();
 
