@@ -9,6 +9,7 @@ import {
   mapZoom,
   ensureClientBuilt,
   launchBrowser,
+  newContext,
   logInThroughPage,
   openPage,
   renderedFeatures,
@@ -138,7 +139,7 @@ describe('coordinator workspace in Chromium', requires(Boolean(chromiumPath), ch
     expect(register.map((step) => step.state)).toEqual(['reported', 'arrived', 'route_planned']);
 
     // A browser in another time zone: the register must still read in Asia/Shanghai time.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'America/New_York' });
+    const context = await newContext(browser, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'America/New_York' });
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
     const errors = collectPageErrors(page);

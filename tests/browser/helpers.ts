@@ -9,7 +9,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLIENT_DIR = path.join(ROOT, 'client');
@@ -52,10 +52,16 @@ export function chromiumMissingReason(): string {
 /**
  * Launches headless Chromium. No GPU on the test machines: WebGL runs on the software
  * rasteriser, and nothing reaches for the network besides the test server.
+ *
+ * CI runs the suites a second time with every clock moved by libfaketime into 16:00-24:00 UTC
+ * (already tomorrow in Shanghai). Chromium cannot load a page with libfaketime preloaded, so it
+ * starts without it, and `newContext` gives its pages the tests' time instead: the page, the test
+ * and the server then agree on what day it is.
  */
-export function launchBrowser(executablePath: string): Promise<Browser> {
-  return chromium.launch({
+export async function launchBrowser(executablePath: string): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath,
+    env: withoutFaketime(process.env),
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -66,6 +72,54 @@ export function launchBrowser(executablePath: string): Promise<Browser> {
       '--disable-sync',
     ],
   });
+  const probe = await browser.newPage();
+  clockOffsets.set(browser, Date.now() - (await probe.evaluate(() => Date.now())));
+  await probe.close();
+  return browser;
+}
+
+/** How far the tests' clock runs from the browser's: 0 but when the tests run under libfaketime. */
+const clockOffsets = new WeakMap<Browser, number>();
+/** More than a round trip and a scheduling hiccup, less than any shift that moves a day. */
+const CLOCK_TOLERANCE_MS = 60_000;
+
+function withoutFaketime(env: NodeJS.ProcessEnv): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || name.startsWith('FAKETIME') || name === 'DONT_FAKE_MONOTONIC') continue;
+    kept[name] = value;
+  }
+  const preload = (env.LD_PRELOAD ?? '').split(/[: ]/).filter((lib) => lib && !lib.includes('faketime'));
+  if (preload.length > 0) kept.LD_PRELOAD = preload.join(':');
+  else delete kept.LD_PRELOAD;
+  return kept;
+}
+
+/**
+ * A browser context whose pages share the tests' clock. Every browser test opens its pages here,
+ * never with `browser.newContext` directly. Under libfaketime its pages' `Date` is moved by the
+ * same offset as the tests' clock. Only `Date`: Playwright's clock would also replace the timers
+ * and `performance`, whose resource entries and real timing some tests read.
+ */
+export async function newContext(browser: Browser, options: BrowserContextOptions): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  const offset = clockOffsets.get(browser) ?? 0;
+  if (Math.abs(offset) > CLOCK_TOLERANCE_MS) {
+    await context.addInitScript((shift: number) => {
+      const RealDate = Date;
+      class ShiftedDate extends RealDate {
+        constructor(...args: ConstructorParameters<typeof Date> | []) {
+          if (args.length === 0) super(RealDate.now() + shift);
+          else super(...(args as ConstructorParameters<typeof Date>));
+        }
+        static override now(): number {
+          return RealDate.now() + shift;
+        }
+      }
+      (globalThis as { Date: DateConstructor }).Date = ShiftedDate as DateConstructor;
+    }, offset);
+  }
+  return context;
 }
 
 function newestMtime(entry: string): number {
@@ -145,7 +199,7 @@ export function collectPageErrors(page: Page): string[] {
 
 /** A browser page of 1280×800 with its error log. */
 export async function openPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await newContext(browser, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   return { page, errors: collectPageErrors(page) };

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { loginAs, startTestServer, type Client, type TestServer } from '../helpers/server';
 import { requires } from '../helpers/requirements';
-import { chromiumForTests, chromiumMissingReason, collectPageErrors, ensureClientBuilt, launchBrowser } from './helpers';
+import { chromiumForTests, chromiumMissingReason, collectPageErrors, ensureClientBuilt, launchBrowser, newContext } from './helpers';
 
 const chromiumPath = chromiumForTests();
 
@@ -49,12 +49,12 @@ describe('the public page left open, in Chromium', requires(Boolean(chromiumPath
   });
 
   it('shows what was published meanwhile every five minutes and when it comes back into view, in the list, the answer and the bulletins, and turns the day at midnight in Shanghai', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await newContext(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
     const errors = collectPageErrors(page);
-    // The page's clock runs on from now, and moves when the test says.
-    await page.clock.install();
+    // The page's clock runs on from the tests' now, and moves when the test says.
+    await page.clock.install({ time: Date.now() });
     await page.goto(`${server.url}/?place=${PLACE}`);
     await expect.poll(() => page.getByTestId('zone-count').innerText()).toBe('1');
     await expect.poll(() => page.getByTestId('lookup-no-zone').count()).toBe(1);

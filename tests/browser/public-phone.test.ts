@@ -15,6 +15,7 @@ import {
   collectPageErrors,
   ensureClientBuilt,
   launchBrowser,
+  newContext,
   renderedFeatures,
   saveScreenshot,
   waitForMapIdle,
@@ -40,7 +41,7 @@ const SEALED_CENTRE = { longitude: 115.954, latitude: 36.424 };
 
 /** A phone-sized page (touch, Chinese, Shanghai time) that may read the device's position. */
 async function openPhone(browser: Browser, base: string, path = '/'): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({
+  const context = await newContext(browser, {
     viewport: PHONE,
     deviceScaleFactor: 2,
     isMobile: true,
@@ -142,7 +143,7 @@ describe('the public page on a phone in Chromium', requires(Boolean(chromiumPath
     // The app's own chunk held back: what the phone shows meanwhile is index.html's first screen.
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const context = await newContext(browser, { viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
     await context.route(/\/assets\/startApp-[^/]+\.js$/, async (route) => {
       await held;
       await route.continue();
@@ -183,7 +184,7 @@ describe('the public page on a phone in Chromium', requires(Boolean(chromiumPath
   });
 
   it('makes no Intl formatter while it starts: the first one a page makes loads the locale and time-zone data in one long task', async () => {
-    const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const context = await newContext(browser, { viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
     // Counts every formatter made and every locale-aware call that makes one behind the scenes.
     await context.addInitScript(() => {
       const made: string[] = [];
