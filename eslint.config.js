@@ -49,4 +49,21 @@ export default tseslint.config(
     files: ['tests/**/*.ts', 'bench/**/*.ts', '**/*.test.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  {
+    // A browser test's pages must share the tests' clock, also when CI moves it with libfaketime.
+    files: ['tests/browser/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='newContext']",
+          message: "Open pages with newContext(browser, options) from ./helpers: it gives them the tests' clock.",
+        },
+        {
+          selector: "CallExpression[callee.property.name='newPage'][callee.object.name='browser']",
+          message: "Open pages with newContext(browser, options) from ./helpers: it gives them the tests' clock.",
+        },
+      ],
+    },
+  },
 );

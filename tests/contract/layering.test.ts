@@ -37,3 +37,13 @@ describe('the layering of the server (ESLint)', () => {
     expect(await brokenRules('server/src/zones/zones.repo.ts', knexImport)).toEqual([]);
   });
 });
+
+describe('the clock of the browser tests (ESLint)', () => {
+  it('refuses a page opened past newContext, which gives the pages the tests\' clock', async () => {
+    const rule = 'no-restricted-syntax';
+    expect(await brokenRules('tests/browser/x.test.ts', 'export const c = (b: any) => b.newContext({});\n')).toEqual([rule]);
+    expect(await brokenRules('tests/browser/x.test.ts', 'export const p = (browser: any) => browser.newPage();\n')).toEqual([rule]);
+    expect(await brokenRules('tests/browser/x.test.ts', "import { newContext } from './helpers';\nexport const c = (b: any) => newContext(b, {});\n")).toEqual([]);
+    expect(await brokenRules('tests/browser/x.test.ts', 'export const p = (context: any) => context.newPage();\n')).toEqual([]);
+  });
+});
