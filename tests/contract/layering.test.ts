@@ -2,7 +2,8 @@
  * The layering rule of docs/architecture.md is enforced by ESLint (eslint.config.js): a service
  * never imports the HTTP layer or Express, only repositories import knex or pg. Linted here as
  * source text at the paths the rules look at, with the project's own configuration, so a rule that
- * stops matching (a renamed file pattern, a changed import path) fails this test.
+ * stops matching (a renamed file pattern, a changed import path) fails this test. The browser tests'
+ * rule (pages opened through newContext, which gives them the tests' clock) is checked the same way.
  */
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
