@@ -2,7 +2,8 @@
 // of the server (docs/architecture.md): only repositories (*.repo.ts) and the database layer (db/)
 // import knex or pg, so SQL lives in one place per feature; services (*.service.ts) import neither
 // the HTTP layer (http.ts) nor Express. Type-only imports (`import type { Knex }`) are allowed
-// anywhere: a service may pass a transaction along without writing SQL.
+// anywhere: a service may pass a transaction along without writing SQL. Browser tests open their
+// pages through tests/browser/helpers.ts's newContext, which gives them the tests' clock.
 import tseslint from 'typescript-eslint';
 
 const SQL_ONLY_IN_REPOSITORIES = 'SQL lives in *.repo.ts (and db/): call a repository instead.';
@@ -56,11 +57,7 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "CallExpression[callee.property.name='newContext']",
-          message: "Open pages with newContext(browser, options) from ./helpers: it gives them the tests' clock.",
-        },
-        {
-          selector: "CallExpression[callee.property.name='newPage'][callee.object.name='browser']",
+          selector: "CallExpression[callee.property.name='newContext'], CallExpression[callee.object.name='browser'][callee.property.name='newPage']",
           message: "Open pages with newContext(browser, options) from ./helpers: it gives them the tests' clock.",
         },
       ],
