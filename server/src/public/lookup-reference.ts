@@ -1,7 +1,8 @@
 import Flatbush from 'flatbush';
-import { bbox as turfBbox, booleanIntersects, booleanPointInPolygon, distance } from '@turf/turf';
+import { bbox as turfBbox, booleanIntersects, booleanPointInPolygon } from '@turf/turf';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { ZoneKind } from '../expiry/editions';
+import { RegionGrid } from './region-grid';
 
 /** Channel on which any process announces that regions, facilities or hotlines changed. */
 export const REFERENCE_CHANGED = 'reference_changed';
@@ -37,12 +38,21 @@ interface Hotline {
  */
 export class LookupReference {
   private readonly regionIndex: Flatbush;
+  private readonly regionGrid: RegionGrid;
+  /** Each region's `{ code, name }`, the same object for every lookup (its JSON text is kept by the service). */
+  private readonly regionAnswers: { code: string; name: string }[];
+  /** Each hospital's answer as JSON text up to its distance's value: `{"id":…,"distanceMeters":`. */
+  private readonly hospitalTexts: string[];
+
+  /** In order of id: the nearest hospitals at equal distances come in that order. */
+  private readonly hospitals: Hospital[];
 
   constructor(
     private readonly regions: Region[],
-    private readonly hospitals: Hospital[],
+    hospitals: Hospital[],
     private readonly hotlines: Hotline[],
   ) {
+    this.hospitals = [...hospitals].sort((a, b) => a.id.localeCompare(b.id));
     this.regionIndex = new Flatbush(Math.max(1, regions.length));
     for (const r of regions) {
       const [a, b, c, d] = turfBbox(r.geometry);
@@ -50,24 +60,53 @@ export class LookupReference {
     }
     if (regions.length === 0) this.regionIndex.add(0, 0, 0, 0);
     this.regionIndex.finish();
+    this.regionGrid = new RegionGrid(
+      regions.map((r) => r.geometry),
+      (lon, lat) => this.regionIndexAt(lon, lat),
+    );
+    this.regionAnswers = regions.map((r) => ({ code: r.code, name: r.name }));
+    this.hospitalTexts = this.hospitals.map((h) => JSON.stringify(hospitalAnswer(h, 0)).slice(0, -2));
   }
 
   /** The county containing a point (a point on a shared border belongs to the first by code). */
   regionAt(lon: number, lat: number): { code: string; name: string } | null {
+    return this.regionAnswers[this.regionGrid.at(lon, lat)] ?? null;
+  }
+
+  /** The exact answer of `regionAt`, as the region's index or -1 (what the grid asks near an outline). */
+  private regionIndexAt(lon: number, lat: number): number {
     for (const i of this.regionIndex.search(lon, lat, lon, lat).sort((a, b) => a - b)) {
-      const r = this.regions[i];
-      if (r && booleanPointInPolygon([lon, lat], r.geometry)) return { code: r.code, name: r.name };
+      if (booleanPointInPolygon([lon, lat], this.regions[i].geometry)) return i;
     }
-    return null;
+    return -1;
   }
 
   /** The nearest designated hospitals, by great-circle distance. */
   nearestHospitals(lon: number, lat: number, limit: number) {
-    return this.hospitals
-      .map((h) => ({ h, d: distance([lon, lat], [h.lon, h.lat], { units: 'meters' }) }))
-      .sort((a, b) => a.d - b.d || a.h.id.localeCompare(b.h.id))
-      .slice(0, limit)
-      .map(({ h, d }) => ({ id: h.id, name: h.name, address: h.address, phone: h.phone, approximate: h.approximate, distanceMeters: Math.round(d) }));
+    return this.nearestHospitalIndexes(lon, lat, limit).map(({ i, d }) => hospitalAnswer(this.hospitals[i], d));
+  }
+
+  /** `JSON.stringify(nearestHospitals(…))`, from each hospital's text made once. */
+  nearestHospitalsText(lon: number, lat: number, limit: number): string {
+    let text = '';
+    for (const { i, d } of this.nearestHospitalIndexes(lon, lat, limit)) text += `${text ? ',' : ''}${this.hospitalTexts[i]}${Math.round(d)}}`;
+    return `[${text}]`;
+  }
+
+  /** The `limit` nearest hospitals' indexes and distances, nearest first (then by id). */
+  private nearestHospitalIndexes(lon: number, lat: number, limit: number): { i: number; d: number }[] {
+    const nearest: { i: number; d: number }[] = [];
+    for (let i = 0; i < this.hospitals.length; i++) {
+      const h = this.hospitals[i];
+      const d = greatCircleMetres(lon, lat, h.lon, h.lat);
+      // Hospitals are held in order of id, so an equal distance keeps the earlier one first.
+      let k = nearest.length;
+      while (k > 0 && nearest[k - 1].d > d) k--;
+      if (k >= limit) continue;
+      nearest.splice(k, 0, { i, d });
+      if (nearest.length > limit) nearest.length = limit;
+    }
+    return nearest;
   }
 
   /**
@@ -96,7 +135,7 @@ export class LookupReference {
     const seat: [number, number] = [(a + c) / 2, (b + d) / 2];
     const inside = this.hospitals.filter((h) => booleanPointInPolygon([h.lon, h.lat], region.geometry));
     return inside
-      .map((h) => ({ id: h.id, name: h.name, address: h.address, phone: h.phone, approximate: h.approximate, distanceMeters: Math.round(distance(seat, [h.lon, h.lat], { units: 'meters' })) }))
+      .map((h) => hospitalAnswer(h, greatCircleMetres(seat[0], seat[1], h.lon, h.lat)))
       .sort((x, y) => x.distanceMeters - y.distanceMeters || x.id.localeCompare(y.id))
       .slice(0, limit);
   }
@@ -110,6 +149,29 @@ export class LookupReference {
     );
   }
 }
+
+/** A hospital as a lookup answers it (the key order is that of the answer's JSON). */
+function hospitalAnswer(h: Hospital, distanceMetres: number) {
+  return { id: h.id, name: h.name, address: h.address, phone: h.phone, approximate: h.approximate, distanceMeters: Math.round(distanceMetres) };
+}
+
+/**
+ * The great-circle (haversine) distance in metres: turf's `distance` with `units: 'meters'`, the
+ * same arithmetic step for step (lookup-reference.test.ts compares them), without the position
+ * arrays and checks it makes per call, which were most of the nearest hospitals' cost.
+ */
+export function greatCircleMetres(lon1: number, lat1: number, lon2: number, lat2: number): number {
+  const dLat = radians(lat2 - lat1);
+  const dLon = radians(lon2 - lon1);
+  const a = Math.pow(Math.sin(dLat / 2), 2) + Math.pow(Math.sin(dLon / 2), 2) * Math.cos(radians(lat1)) * Math.cos(radians(lat2));
+  return 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a)) * EARTH_RADIUS_METRES;
+}
+// At module level, not inside the function: a named function made per call costs more than the arithmetic.
+function radians(degrees: number): number {
+  return ((degrees % 360) * Math.PI) / 180;
+}
+/** turf's mean Earth radius. */
+const EARTH_RADIUS_METRES = 6371008.8;
 
 /** A county's township hotline table, as the seed lists it. */
 export interface HotlineTable {
@@ -231,8 +293,6 @@ export function nearestZones<P>(
   // A degree of longitude is the shorter one here: the box's distance in degrees times its length
   // in metres is never more than the box's distance in metres, so never more than the outline's.
   const metresPerDegreeAtMost = METRES_PER_DEGREE * Math.cos((lat * Math.PI) / 180);
-  const byDistance = (a: { zone: ZoneShape<P>; distanceMeters: number }, b: { zone: ZoneShape<P>; distanceMeters: number }) =>
-    a.distanceMeters - b.distanceMeters || (a.zone.properties.id < b.zone.properties.id ? -1 : 1);
   const found: { zone: ZoneShape<P>; distanceMeters: number }[] = [];
   let asked = limit + 1;
   let seen = 0;
@@ -255,6 +315,10 @@ export function nearestZones<P>(
     if (candidates.length < asked || asked >= features.length) return found;
     asked *= 4;
   }
+}
+
+function byDistance<P>(a: { zone: ZoneShape<P>; distanceMeters: number }, b: { zone: ZoneShape<P>; distanceMeters: number }): number {
+  return a.distanceMeters - b.distanceMeters || (a.zone.properties.id < b.zone.properties.id ? -1 : 1);
 }
 
 /** The zones in force that touch a county (for an answer about a township, whose outline is unknown). */

@@ -277,7 +277,7 @@ export function publicService(db: Database, deps: {
           township,
           zones: innermostFirst(inCounty).map(({ zone }) => zoneAnswer(zone)),
           nearestZones: [],
-          hospitals: ref.hospitalsIn(region, 3),
+          hospitals: ref.hospitalsIn(region, NEAREST_HOSPITALS),
           ...hotlineAnswer(ref, region.name, chosen),
         };
       }
@@ -294,7 +294,7 @@ export function publicService(db: Database, deps: {
         township: sameCounty,
         zones: found.zones.map(zoneAnswer),
         nearestZones: found.nearest.map((n) => ({ ...zoneAnswer(n.zone), distanceMeters: n.distanceMeters })),
-        hospitals: found.hospitals,
+        hospitals: ref.nearestHospitals(found.lon, found.lat, NEAREST_HOSPITALS),
         ...hotlineAnswer(ref, found.region.name, chosen),
       };
     },
@@ -319,8 +319,8 @@ export function publicService(db: Database, deps: {
       // A zone's text ends with its closing brace: the distance goes in as the last property.
       for (const n of found.nearest) nearest += `${nearest ? ',' : ''}${zoneText(n.zone).slice(0, -1)},"distanceMeters":${JSON.stringify(n.distanceMeters)}}`;
       return (
-        `{"scope":"point","point":${JSON.stringify(found.point)},"inServiceArea":true,"region":${JSON.stringify(found.region)},"township":null,` +
-        `"zones":[${zones}],"nearestZones":[${nearest}],"hospitals":${JSON.stringify(found.hospitals)},${hotlineText(ref, found.region.name)}}`
+        `{"scope":"point","point":{"lon":${found.point.lon},"lat":${found.point.lat}},"inServiceArea":true,"region":${regionText(found.region)},"township":null,` +
+        `"zones":[${zones}],"nearestZones":[${nearest}],"hospitals":${ref.nearestHospitalsText(found.lon, found.lat, NEAREST_HOSPITALS)},${hotlineText(ref, found.region.name)}}`
       );
     },
   };
@@ -333,16 +333,16 @@ const round = (v: number) => Math.round(v * 1e7) / 1e7;
 type PointInput = { lon: number; lat: number; crs: 'wgs84' | 'gcj02' | 'bd09' };
 
 /**
- * What a point lookup finds: the point in WGS84, its county (null outside the service area), the
- * zones containing it (innermost first) or else the nearest zones in force, and the nearest
- * designated hospitals.
+ * What a point lookup finds: the point in WGS84 (`lon`, `lat`, and `point` as answered, rounded),
+ * its county (null outside the service area), and the zones containing it (innermost first) or
+ * else the nearest zones in force.
  */
 function pointLookup(ref: LookupReference, snap: PublicSnapshot, input: PointInput, serviceArea: [number, number, number, number]) {
   const { lon, lat } = input.crs === 'gcj02' ? gcj02ToWgs84(input.lon, input.lat) : input.crs === 'bd09' ? bd09ToWgs84(input.lon, input.lat) : input;
   const [minLon, minLat, maxLon, maxLat] = serviceArea;
   const point = { lon: round(lon), lat: round(lat) };
   const region = lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat ? ref.regionAt(lon, lat) : null;
-  if (!region) return { point, region: null, zones: [], nearest: [], hospitals: [] };
+  if (!region) return { lon, lat, point, region: null, zones: [], nearest: [] };
   const shapes = snap.features as ZoneShape<PublicZoneProps>[];
   const candidates = snap.index ? snap.index.search(lon, lat, lon, lat) : [];
   const containing = candidates
@@ -351,7 +351,7 @@ function pointLookup(ref: LookupReference, snap: PublicSnapshot, input: PointInp
     .map((zone) => ({ zone, areaM2: areaOf(zone.geometry) }));
   const zones = innermostFirst(containing).map((c) => c.zone);
   const nearest = zones.length ? [] : nearestZones(shapes, snap.index, lon, lat, NEAREST_ZONES);
-  return { point, region, zones, nearest, hospitals: ref.nearestHospitals(lon, lat, 3) };
+  return { lon, lat, point, region, zones, nearest };
 }
 
 /** A zone as a lookup answers it: what a resident needs of it, without its outline. */
@@ -365,6 +365,14 @@ const zoneTexts = new WeakMap<object, string>();
 function zoneText(zone: ZoneShape<PublicZoneProps>): string {
   let text = zoneTexts.get(zone.properties);
   if (text === undefined) zoneTexts.set(zone.properties, (text = JSON.stringify(zoneAnswer(zone))));
+  return text;
+}
+
+/** A county's `{ code, name }` as JSON text, once per region object of a reference. */
+const regionTexts = new WeakMap<object, string>();
+function regionText(region: { code: string; name: string }): string {
+  let text = regionTexts.get(region);
+  if (text === undefined) regionTexts.set(region, (text = JSON.stringify(region)));
   return text;
 }
 
@@ -427,6 +435,8 @@ function areaOf(geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon): number {
 
 /** How many zones in force a lookup outside every zone names, nearest first. */
 const NEAREST_ZONES = 3;
+/** How many designated hospitals a lookup names, nearest first. */
+const NEAREST_HOSPITALS = 3;
 
 /** A lookup: a point (in the coordinate system it was copied in), or a county when only a township was chosen. */
 export type LookupInput =
