@@ -22,8 +22,18 @@ export const TEMPLATE_DIR = `${RUN_DIR}/template`;
 export const TEMPLATE_DB = `risk_zones_test_${RUN_ID}_template`;
 export const DB_PREFIX = `risk_zones_test_${RUN_ID}_`;
 
+/**
+ * The embedded PGlite always, PostgreSQL too when TEST_DATABASE_URL is set; `TEST_BACKENDS`
+ * (`pglite`, `postgres`, or both, comma-separated) narrows that, so that CI can run each backend
+ * in the pass where it counts (.ci/run: PostgreSQL at the real time, PGlite in the late-UTC pass).
+ */
 export function backends(): Backend[] {
-  return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+  const available: Backend[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+  const asked = process.env.TEST_BACKENDS?.split(',').map((b) => b.trim()).filter(Boolean);
+  if (!asked?.length) return available;
+  const unknown = asked.filter((b) => !available.includes(b as Backend));
+  if (unknown.length) throw new Error(`TEST_BACKENDS names ${unknown.join(', ')}, not among the backends available here (${available.join(', ')}; postgres needs TEST_DATABASE_URL).`);
+  return available.filter((b) => asked.includes(b));
 }
 
 /** The URL of another database on the same PostgreSQL server as TEST_DATABASE_URL. */
