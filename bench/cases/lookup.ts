@@ -170,7 +170,7 @@ export async function lookupCase(ctx: BenchContext): Promise<CaseResult> {
   notes.push({
     case: `${name}: every round`,
     text: rounds
-      .map((r, i) => `round ${i + 1}: service ${fmt(r.ours.requestsPerSec, 'req/s')}, reference ${fmt(r.ref.requestsPerSec, 'req/s')} (${times(r.ours.requestsPerSec / r.ref.requestsPerSec)}), ceiling ${fmt(r.ceiling.requestsPerSec, 'req/s')} (service ${fmt((100 * r.ours.requestsPerSec) / r.ceiling.requestsPerSec)} % of it)`)
+      .map((r, i) => `round ${i + 1}: service ${fmt(r.ours.requestsPerSec, 'req/s')} (p99 ${fmt(r.ours.p99, 'ms')}), reference ${fmt(r.ref.requestsPerSec, 'req/s')} (${times(r.ours.requestsPerSec / r.ref.requestsPerSec)}), ceiling ${fmt(r.ceiling.requestsPerSec, 'req/s')} (service ${fmt((100 * r.ours.requestsPerSec) / r.ceiling.requestsPerSec)} % of it, p99 ${fmt(r.ceiling.p99, 'ms')})`)
       .join('; ') + '. The rows above report the round with the median ratio.',
   });
 
