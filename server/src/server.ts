@@ -48,6 +48,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     // The tile threads start with the first map's index; the heavy thread is started now too, so
     // the first past day or OGC page does not wait for a thread to load.
     ctx.workers.heavy.start();
+    void ctx.services.public.warmUp();
     const security = app.locals.securityHeaders as Record<string, string>;
     // The public reads a whole city makes at once are answered before Express (http.ts, withFastPaths).
     // (Not with LOG_REQUESTS, which logs in Express.)

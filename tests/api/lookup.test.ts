@@ -133,4 +133,23 @@ describe.each(backends())('"am I in a zone?" on %s', (backend) => {
     const beijing = await anon.get('/api/public/lookup?lon=116.4&lat=39.9');
     expect(beijing.body).toMatchObject({ inServiceArea: false, zones: [], nearestZones: [], hospitals: [], hotlines: null });
   });
+
+  it('names a designated hospital added by an admin in the lookups that follow, on the fast path too, and stops naming it once removed', async () => {
+    const admin = await loginAs(server.url, 'admin');
+    const [lon, lat] = [115.95, 36.45];
+    const nearestAt = async () => (await anon.get(`/api/public/lookup?lon=${lon}&lat=${lat}`)).body.hospitals[0]?.id as string | undefined;
+    // The lookups before the change hold the reference in memory (the fast path answers from it).
+    expect(await nearestAt()).not.toBe('hosp-test-new');
+    const added = await admin.post('/api/facilities', {
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [lon, lat] },
+      properties: { id: 'hosp-test-new', kind: 'designated_hospital', name: '测试定点医院', approximate: true },
+    });
+    expect(added.status, added.text).toBe(201);
+    // Every process reloads the reference on the notice the write sends.
+    await expect.poll(nearestAt).toBe('hosp-test-new');
+    expect((await anon.get(`/api/public/lookup?lon=${lon}&lat=${lat}`)).body.hospitals[0]).toMatchObject({ name: '测试定点医院', distanceMeters: 0 });
+    expect((await admin.delete('/api/facilities/hosp-test-new')).status).toBe(204);
+    await expect.poll(nearestAt).not.toBe('hosp-test-new');
+  });
 });

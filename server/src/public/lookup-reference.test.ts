@@ -127,3 +127,22 @@ describe('the nearest hospitals', () => {
     expect(ref.nearestHospitalsText(115.99, 36.41, 0)).toBe('[]');
   });
 });
+
+describe('LookupReference.fromRows', () => {
+  const rows = () => ({
+    regions: [{ code: '371502', name: '东昌府区', geometry: JSON.stringify(square(115.9, 36.4, 0.2)) }],
+    hospitals: [{ id: 'h-a', name: '医院', address: null, phone: null, approximate: true, lon: 116, lat: 36.5 }],
+    hotlines: [],
+  });
+
+  it('keeps the reference it is given when the rows read are the same, and builds a new one when they differ', () => {
+    const first = LookupReference.fromRows(rows());
+    expect(LookupReference.fromRows(rows(), first)).toBe(first);
+    const moved = rows();
+    moved.hospitals[0]!.lon = 116.01;
+    const second = LookupReference.fromRows(moved, first);
+    expect(second).not.toBe(first);
+    expect(second.nearestHospitals(116, 36.5, 1)[0]!.distanceMeters).toBeGreaterThan(0);
+    expect(first.regionAt(116, 36.5)).toEqual({ code: '371502', name: '东昌府区' });
+  });
+});

@@ -140,13 +140,25 @@ export class LookupReference {
       .slice(0, limit);
   }
 
-  /** Builds the reference from the repository's rows. */
-  static fromRows(rows: { regions: { code: string; name: string; geometry: string }[]; hospitals: Hospital[]; hotlines: Hotline[] }): LookupReference {
-    return new LookupReference(
+  /** The rows this reference was built from, as text: a reload that reads the same rows keeps it. */
+  private rowsText = '';
+
+  /**
+   * Builds the reference from the repository's rows, or gives back `previous` when they are the
+   * rows it was built from (the periodic reload finds them unchanged almost always: the build, the
+   * county grid above all, is tens of milliseconds of the event loop, and the texts kept per
+   * reference stay made).
+   */
+  static fromRows(rows: { regions: { code: string; name: string; geometry: string }[]; hospitals: Hospital[]; hotlines: Hotline[] }, previous: LookupReference | null = null): LookupReference {
+    const rowsText = JSON.stringify(rows);
+    if (previous && previous.rowsText === rowsText) return previous;
+    const built = new LookupReference(
       rows.regions.map((r) => ({ code: r.code, name: r.name, geometry: JSON.parse(r.geometry) })),
       rows.hospitals.map((h) => ({ ...h, lon: Number(h.lon), lat: Number(h.lat) })),
       rows.hotlines.map((h) => ({ ...h, lon: Number(h.lon), lat: Number(h.lat) })),
     );
+    built.rowsText = rowsText;
+    return built;
   }
 }
 

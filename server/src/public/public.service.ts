@@ -89,12 +89,15 @@ export function publicService(db: Database, deps: {
   };
   const lookupReference = () => {
     // Reloaded on notice, and at least every 5 minutes in case a notice was missed (a geodata
-    // load by another process at its start, say).
+    // load by another process at its start, say). After a notice the old reference is not used
+    // again (the notice clears it); otherwise it answers until the new one has loaded (or after
+    // a reload failed), and stays when the rows read are the same.
     if (!reference || Date.now() - referenceLoadedAt > 5 * 60_000) {
       referenceLoadedAt = Date.now();
-      const loading = repo.lookupReference().then(LookupReference.fromRows);
+      const previous = referenceLoaded;
+      const loading = repo.lookupReference().then((rows) => LookupReference.fromRows(rows, previous));
       reference = loading;
-      referenceLoaded = null;
+      referenceLoaded = previous;
       loading.then((ref) => {
         if (reference === loading) referenceLoaded = ref;
       }, () => undefined);
@@ -211,6 +214,19 @@ export function publicService(db: Database, deps: {
       const day = todayInShanghai();
       if (!asOf || asOf >= day) return today();
       return publishedOn(asOf);
+    },
+
+    /**
+     * Reads today's map and the lookup reference before anyone asks (at the service's start): the
+     * first residents after a start do not wait for them, nor the others for their build.
+     */
+    async warmUp(): Promise<void> {
+      try {
+        await Promise.all([today(), lookupReference()]);
+      } catch (err) {
+        // The first request tries again; a database that is away is reported by /api/health.
+        if (!closed) console.error('[public] could not read today\'s map or the lookup reference at start:', err instanceof Error ? err.message : err);
+      }
     },
 
     /** The state of a past day as now known, with how it differs from what was published. */
