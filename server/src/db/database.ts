@@ -7,6 +7,9 @@ import pg from 'pg';
 export type DatabaseKind = 'pglite' | 'postgres';
 
 /** A connection to the system of record, whichever backend serves it. */
+/** The payload every listener gets when the listening connection is (re)made: notices may have been missed. */
+export const RECONNECTED = 'reconnected';
+
 export interface Database {
   kind: DatabaseKind;
   knex: Knex;
@@ -90,7 +93,7 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
       }
       listenClient = client;
       // Anything may have changed while we were disconnected.
-      for (const [, set] of listeners) for (const cb of set) cb('reconnected');
+      for (const [, set] of listeners) for (const cb of set) cb(RECONNECTED);
     } catch (err) {
       // The database is away: said once per attempt, then tried again (health reports it too).
       console.error('[database] could not listen for notices, retrying:', err instanceof Error ? err.message : err);

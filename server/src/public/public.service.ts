@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { booleanPointInPolygon, area as turfArea } from '@turf/turf';
-import type { Database } from '../db/database';
+import { RECONNECTED, type Database } from '../db/database';
 import type { ExpiryService } from '../expiry/expiry.service';
 import { addDays, shanghaiMidnightUtc, todayInShanghai } from '../../../contract/dates';
 import { PUBLISHED } from '../publications/publications.service';
@@ -71,7 +71,13 @@ export function publicService(db: Database, deps: {
       });
   const listening = Promise.all([
     db.listen(PUBLISHED, () => void catchUp()),
-    db.listen(REFERENCE_CHANGED, () => {
+    db.listen(REFERENCE_CHANGED, (payload) => {
+      if (payload === RECONNECTED) {
+        // Nothing is known to have changed, only that a notice may have been missed: reloaded at
+        // the next lookup, the one in hand answering meanwhile (and kept if the rows are the same).
+        referenceLoadedAt = 0;
+        return;
+      }
       reference = null;
       referenceLoaded = null;
     }),
