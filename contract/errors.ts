@@ -29,6 +29,8 @@ export const ERRORS = {
   query_timeout: 503,
   /** The work queue of the worker threads is full: answered at once with Retry-After (server/src/workers/). */
   server_busy: 503,
+  /** "Am I in a zone?" while no county outlines are loaded: where a place lies cannot be told (server/src/public/). */
+  county_outlines_missing: 503,
 
   // Zones, bulletins and publications
   geometry_invalid: 400,

@@ -51,6 +51,11 @@ describe(
 
   it('answers 503 database_unavailable while PostgreSQL is down and 200 again once it is back, without a restart', async () => {
     const anon = new Client(server.url);
+    // This database has no county outlines (no geodata loaded): a lookup cannot tell where a place
+    // lies and says so, rather than calling a place in Liaocheng outside it.
+    const noOutlines = await anon.get('/api/public/lookup?lon=115.902&lat=36.402');
+    expect(noOutlines.status, noOutlines.text).toBe(503);
+    expect(noOutlines.body.error.code).toBe('county_outlines_missing');
     const before = await publishZone('停库前', 115.9);
     expect((await anon.get('/api/health')).status).toBe(200);
     // The public map is asked for all the time; this process has built it before the outage.

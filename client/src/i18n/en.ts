@@ -160,6 +160,7 @@ const en: Messages = {
     internal_error: 'Internal server error; please try again later',
     database_unavailable: 'The database is unavailable; please try again shortly',
     server_busy: 'The service is busy; please try again in a few seconds',
+    county_outlines_missing: 'The county outlines are not loaded yet, so this place cannot be placed; please try again later',
     query_timeout: 'The query took too long; please try again',
     geometry_invalid: 'The zone outline is invalid (it crosses itself or is malformed)',
     geometry_too_small: 'The zone is too small; draw the building or compound it stands for',

@@ -162,6 +162,7 @@ const zh = {
     internal_error: '服务器内部错误，请稍后重试',
     database_unavailable: '数据库暂时不可用，请稍后重试',
     server_busy: '服务繁忙，请稍后重试',
+    county_outlines_missing: '区县边界数据尚未载入，暂时无法判断该位置，请稍后重试',
     query_timeout: '查询超时，请稍后重试',
     geometry_invalid: '区域范围无效（边界自相交或形状有误）',
     geometry_too_small: '区域面积过小，请按实际楼栋或小区绘制',

@@ -68,6 +68,11 @@ export class LookupReference {
     this.hospitalTexts = this.hospitals.map((h) => JSON.stringify(hospitalAnswer(h, 0)).slice(0, -2));
   }
 
+  /** Whether any county outline is loaded: without one, no place can be said to lie in Liaocheng or not. */
+  get hasRegions(): boolean {
+    return this.regions.length > 0;
+  }
+
   /** The county containing a point (a point on a shared border belongs to the first by code). */
   regionAt(lon: number, lat: number): { code: string; name: string } | null {
     return this.regionAnswers[this.regionGrid.at(lon, lat)] ?? null;

@@ -91,7 +91,7 @@ export function publicService(db: Database, deps: {
   /** The lookup reference without waiting: null while it loads (a reload is started if due). */
   const referenceNow = (): LookupReference | null => {
     void lookupReference();
-    return referenceLoaded;
+    return referenceLoaded?.hasRegions ? referenceLoaded : null;
   };
   const lookupReference = () => {
     // Reloaded on notice, and at least every 5 minutes in case a notice was missed (a geodata
@@ -105,7 +105,10 @@ export function publicService(db: Database, deps: {
       reference = loading;
       referenceLoaded = previous;
       loading.then((ref) => {
-        if (reference === loading) referenceLoaded = ref;
+        if (reference !== loading) return;
+        referenceLoaded = ref;
+        // No county outlines yet (geodata not loaded): read again at the next lookup, not kept.
+        if (!ref.hasRegions) referenceLoadedAt = 0;
       }, () => undefined);
       loading.catch(() => {
         if (reference === loading) reference = null;
@@ -283,6 +286,8 @@ export function publicService(db: Database, deps: {
       const chosen = input.township ?? null;
       await listening;
       const ref = await lookupReference();
+      // Without county outlines a place in Liaocheng would be answered "outside Liaocheng": refused.
+      if (!ref.hasRegions) throw new AppError('county_outlines_missing', 503, 'No county outlines are loaded yet, so where this place lies cannot be told; try again later.');
       const snap = await this.zones();
       const township = chosen ? { code: chosen.code, name: chosen.name, county: chosen.county } : null;
 
