@@ -6,10 +6,10 @@ import pg from 'pg';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
-/** A connection to the system of record, whichever backend serves it. */
 /** The payload every listener gets when the listening connection is (re)made: notices may have been missed. */
 export const RECONNECTED = 'reconnected';
 
+/** A connection to the system of record, whichever backend serves it. */
 export interface Database {
   kind: DatabaseKind;
   knex: Knex;

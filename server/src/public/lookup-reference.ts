@@ -46,6 +46,8 @@ export class LookupReference {
 
   /** In order of id: the nearest hospitals at equal distances come in that order. */
   private readonly hospitals: Hospital[];
+  /** The rows this reference was built from, as text: a reload that reads the same rows keeps it. */
+  private rowsText = '';
 
   constructor(
     private readonly regions: Region[],
@@ -144,9 +146,6 @@ export class LookupReference {
       .sort((x, y) => x.distanceMeters - y.distanceMeters || x.id.localeCompare(y.id))
       .slice(0, limit);
   }
-
-  /** The rows this reference was built from, as text: a reload that reads the same rows keeps it. */
-  private rowsText = '';
 
   /**
    * Builds the reference from the repository's rows, or gives back `previous` when they are the
