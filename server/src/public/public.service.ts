@@ -12,7 +12,7 @@ import { gcj02ToWgs84 } from '../geo/coords';
 import { AppError, ErrorCode } from '../errors';
 import { bd09ToWgs84 } from '../search/coordinates';
 import { townshipKey, type Township } from '../search/townships';
-import { LookupReference, REFERENCE_CHANGED, innermostFirst, nearestZones, zonesInRegion, type ZoneShape } from './lookup-reference';
+import { LookupReference, REFERENCE_CHANGED, innermostFirst, nearestZones, prepareOutline, zonesInRegion, type ZoneShape } from './lookup-reference';
 
 export type { PublicZoneProps } from '../publications/record';
 export type { PublicSnapshot, PublicZoneFeature } from '../publications/projection';
@@ -117,6 +117,29 @@ export function publicService(db: Database, deps: {
     return reference;
   };
 
+  /**
+   * What lookups keep per zone of today's map (area, flat rings, box, answer text), made at the
+   * start, then lookups over a grid of the service area, a few dozen per turn of the event loop,
+   * so that the code they run is compiled before the first residents ask rather than while they do.
+   */
+  const prepareForLookups = async (snap: PublicSnapshot) => {
+    const zones = snap.features as ZoneShape<PublicZoneProps>[];
+    for (let i = 0; i < zones.length; i++) {
+      areaOf(zones[i].geometry);
+      prepareOutline(zones[i].geometry);
+      zoneText(zones[i]);
+      if (i % 500 === 499) await new Promise((r) => setImmediate(r));
+    }
+    const [minLon, minLat, maxLon, maxLat] = deps.serviceArea;
+    const steps = WARM_UP_GRID;
+    for (let row = 0; row < steps && !closed; row++) {
+      for (let col = 0; col < steps; col++) {
+        service.lookupText({ lon: minLon + ((col + 0.5) * (maxLon - minLon)) / steps, lat: minLat + ((row + 0.5) * (maxLat - minLat)) / steps, crs: 'wgs84' });
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+
   /** Today's map without waiting, once the record has been read and its notices are listened to; else null. */
   const todayNow = (): PublicSnapshot | null => (listened && projection.lastApplied >= 0 ? projection.snapshot(todayInShanghai()) : null);
   const today = async (): Promise<PublicSnapshot> => {
@@ -217,7 +240,7 @@ export function publicService(db: Database, deps: {
     return { json, etag: `"c${published.publication}-${day}-${crypto.createHash('sha1').update(json).digest('base64url')}"` };
   };
 
-  return {
+  const service = {
     /** The map of today (from the projection) or as published by the end of `asOf`. */
     async zones(asOf?: string): Promise<PublicSnapshot> {
       const day = todayInShanghai();
@@ -231,7 +254,11 @@ export function publicService(db: Database, deps: {
      */
     async warmUp(): Promise<void> {
       try {
-        await Promise.all([today(), lookupReference()]);
+        // Listening first: a reference read before the listening connection is made could miss a
+        // notice, so that connection's first `reconnected` would make the first lookup read it again.
+        await listening;
+        const [snap] = await Promise.all([today(), lookupReference()]);
+        await prepareForLookups(snap);
       } catch (err) {
         // The first request tries again; a database that is away is reported by /api/health.
         if (!closed) console.error('[public] could not read today\'s map or the lookup reference at start:', err instanceof Error ? err.message : err);
@@ -351,6 +378,7 @@ export function publicService(db: Database, deps: {
       );
     },
   };
+  return service;
 }
 export type PublicService = ReturnType<typeof publicService>;
 
@@ -464,6 +492,8 @@ function areaOf(geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon): number {
 const NEAREST_ZONES = 3;
 /** How many designated hospitals a lookup names, nearest first. */
 const NEAREST_HOSPITALS = 3;
+/** The warm-up's lookups at start: a grid of this many points a side over the service area. */
+const WARM_UP_GRID = 40;
 
 /** A lookup: a point (in the coordinate system it was copied in), or a county when only a township was chosen. */
 export type LookupInput =
