@@ -4,6 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import type { FastHandler } from '../http';
+import { endLarge } from '../large-answers';
 import { parseBbox } from '../geo/geojson';
 import { ALLOWED, bboxToLonLat, checkParams, parseCrs, parseDatetime, parseFilter, parseProperties, parseSortby } from './ogc.params';
 import { DEFAULT_LIMIT, OgcErrorCode, QUERYABLES, RETURNABLES, SCHEMA_JSON, SORTABLES, type CollectionId, type ItemsPage, type ItemsQuery, type OgcService } from './ogc.service';
@@ -101,7 +102,8 @@ export function ogcFastPaths(deps: OgcRouteDeps, securityHeaders: Record<string,
         .then((page) => pageAnswer(req.headers, page, q.crs))
         .then((answer) => {
           const headers = { ...securityHeaders, ...answer.headers, ...(answer.headers.Vary ? { Vary: vary } : {}) };
-          res.writeHead(answer.status, answer.body ? { ...headers, 'Content-Length': String(answer.body.length) } : headers).end(answer.body ?? undefined);
+          if (answer.body) endLarge(res, answer.status, headers, answer.body);
+          else res.writeHead(answer.status, headers).end();
         }, fallBack);
       return true;
     },

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { Router } from 'express';
 import { parseInput, type FastHandler } from '../http';
+import { endLarge } from '../large-answers';
 import { parseLonLat } from '../geo/geojson';
 import { LookupQuery, PublicZonesQuery as ZonesQuery } from '../../../contract/schemas';
 import type { PublicService } from './public.service';
@@ -109,8 +110,7 @@ export function publicFastPaths(deps: { public: PublicService; corsOrigins: bool
       res.writeHead(304, head).end();
       return;
     }
-    const body = await bytes();
-    res.writeHead(200, { ...head, 'Content-Type': 'application/geo+json', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}), 'Content-Length': String(body.length) }).end(body);
+    endLarge(res, 200, { ...head, 'Content-Type': 'application/geo+json', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) }, await bytes());
   };
   return {
     '/api/public/zones': (req, res, url, fallBack) => {

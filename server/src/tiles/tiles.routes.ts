@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { FastHandler } from '../http';
+import { endLarge } from '../large-answers';
 import type { PublicSnapshot } from '../public/public.service';
 import { parseTileCoordinates, zonesTileJson, type TileCoordinates, type TilesService } from './tiles.service';
 
@@ -97,9 +98,7 @@ export function tilesFastPaths(deps: { tiles: TilesService; corsOrigins: boolean
         }
         const gzip = tile.mvt.length > 0 && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
         const body = gzip ? tile.gzip : tile.mvt;
-        res
-          .writeHead(200, { ...head, 'Content-Type': MVT_TYPE, ...(gzip ? { 'Content-Encoding': 'gzip' } : {}), 'Content-Length': String(body.length) })
-          .end(body);
+        endLarge(res, 200, { ...head, 'Content-Type': MVT_TYPE, ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) }, body);
       }, fallBack);
       return true;
     },
