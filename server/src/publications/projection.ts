@@ -3,7 +3,7 @@ import Flatbush from 'flatbush';
 import { bbox as turfBbox } from '@turf/turf';
 import type { Knex } from 'knex';
 import { publicationsRepo, type PublicationZoneRow } from './publications.repo';
-import { compareForMap, featureJson, publicProperties, type PublicZoneProps, type ZoneEntry } from './record';
+import { compareForMap, featureJson, publicProperties, type MapOrderKey, type PublicZoneProps, type ZoneEntry } from './record';
 import { ChunkedGzip } from './map-gzip';
 
 /** A zone of the public map with its geometry. */
@@ -57,6 +57,8 @@ export class RecordProjection {
   private readonly gz = new ChunkedGzip();
   /** Bumped when a zone enters, leaves, moves, is renamed or changes kind: what the layout depends on. */
   private layoutVersion = 0;
+  /** The zones that did so since the layout was last made: only they are placed again. */
+  private readonly moved = new Set<string>();
   /** The zones in force in map order, and their spatial index, as of `version`. */
   private layout: { version: number; zones: ProjectedZone[]; index: Flatbush | null } | null = null;
 
@@ -116,7 +118,10 @@ export class RecordProjection {
     const old = this.zones.get(row.zone_id);
     const same = old?.geometryText === geometryText;
     // The map's order and index hold while zones change only their dates (a case, a screening).
-    if (!old || !same || old.inForce !== row.in_force || old.state.kind !== row.state.kind || old.state.name !== row.state.name) this.layoutVersion += 1;
+    if (!old || !same || old.inForce !== row.in_force || old.state.kind !== row.state.kind || old.state.name !== row.state.name) {
+      this.layoutVersion += 1;
+      this.moved.add(row.zone_id);
+    }
     const geometry = same ? old!.geometry : (JSON.parse(geometryText) as GeoJSON.MultiPolygon);
     this.zones.set(row.zone_id, {
       publication: row.publication,
@@ -141,13 +146,13 @@ export class RecordProjection {
       }
     };
     if (this.layout?.version !== this.layoutVersion) {
-      const zones: ProjectedZone[] = [];
-      for (const z of this.zones.values()) {
-        if (!z.inForce) continue;
-        render1(z);
-        zones.push(z);
-      }
-      zones.sort((a, b) => compareForMap(a.rendered!.props, b.rendered!.props));
+      // A bulletin moves a few zones of thousands: they are taken out and put back in their place
+      // (sorting the whole map again took tens of milliseconds of the event loop per publication).
+      const zones =
+        this.layout && this.moved.size <= RELAYOUT_LIMIT
+          ? mapOrderAfter(this.layout.zones, [...this.moved].map((id) => this.zones.get(id)!), (z) => z.inForce, (z) => z.state)
+          : [...this.zones.values()].filter((z) => z.inForce).sort((a, b) => compareForMap(a.state, b.state));
+      this.moved.clear();
       this.layout = { version: this.layoutVersion, zones, index: spatialIndex(zones.map((z) => z.bbox)) };
     }
     const { zones: inForce, index } = this.layout;
@@ -170,6 +175,32 @@ export class RecordProjection {
     snapshot.gzip().catch(() => undefined);
     return snapshot;
   }
+}
+
+/** Up to how many moved zones the layout is changed in place rather than sorted again. */
+const RELAYOUT_LIMIT = 256;
+
+/**
+ * `previous` (in map order) with the `moved` items taken out and those still `shown` put back in
+ * their place: the same list as sorting every shown item again, at the cost of one pass and a
+ * binary search per moved item. An item of `previous` is matched to a moved one by id.
+ */
+export function mapOrderAfter<T>(previous: T[], moved: T[], shown: (item: T) => boolean, key: (item: T) => MapOrderKey): T[] {
+  const movedIds = new Set(moved.map((m) => key(m).id));
+  const list = previous.filter((item) => !movedIds.has(key(item).id));
+  for (const item of moved) {
+    if (!shown(item)) continue;
+    const k = key(item);
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareForMap(key(list[mid]), k) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    list.splice(lo, 0, item);
+  }
+  return list;
 }
 
 /** Renders a map from entries read back from the record (a past day's map). */

@@ -147,8 +147,11 @@ export function publicProperties(entry: ZoneEntry, day: string): PublicZoneProps
 
 const STRICTNESS: Record<ZoneKind, number> = { sealed: 0, controlled: 1, precaution: 2 };
 
+/** What a zone's place on the map depends on (a zone's public properties, or its state in the record). */
+export type MapOrderKey = Pick<PublicZoneProps, 'kind' | 'name' | 'id'>;
+
 /** Map order: strictest kind first, then by name, then by id (so equal names still order the same way every time). */
-export function compareForMap(a: PublicZoneProps, b: PublicZoneProps): number {
+export function compareForMap(a: MapOrderKey, b: MapOrderKey): number {
   return STRICTNESS[a.kind] - STRICTNESS[b.kind] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
