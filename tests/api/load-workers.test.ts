@@ -153,6 +153,25 @@ describe.each(backends())('load and abuse on %s', (backend) => {
     expect(completed(server, 'heavy', Task.ogcPage) - before).toBe(1);
   });
 
+  it('builds a small OGC page in its own lane: it does not wait behind every page of a thousand asked before it', async () => {
+    const order: string[] = [];
+    const busy = occupyHeavyThread(server);
+    const ask = (name: string, path: string) =>
+      fetch(`${server.url}${path}`).then(async (r) => {
+        expect(r.status, name).toBe(200);
+        await r.arrayBuffer();
+        order.push(name);
+      });
+    // Distinct queries, so none is answered from the page cache; all wait for the busy thread.
+    const large = [0, 1, 2].map((i) => ask(`large ${i}`, `/ogc/collections/zones/items?limit=1000&offset=${i}&bbox=115.5,36.0,116.5,37.0`));
+    await new Promise((r) => setTimeout(r, 100));
+    const small = ask('small', '/ogc/collections/zones/items?limit=10&bbox=115.97,36.44,115.99,36.46');
+    await Promise.all([busy, ...large, small]);
+    // One large page, then the small one's lane has its turn; all of the same lane, it came last.
+    expect(order.indexOf('small')).toBeLessThan(order.indexOf('large 2'));
+    expect(order.indexOf('small')).toBeLessThanOrEqual(1);
+  });
+
   it('builds each distinct OGC page on a worker thread: filtered, sorted, in another CRS', async () => {
     const before = completed(server, 'heavy', Task.ogcPage);
     const queries = [

@@ -162,7 +162,7 @@ export class WorkerPool {
    * Runs `task` on a free thread, or queues it. Rejects at once with 503 `server_busy` when
    * `maxQueue` tasks are waiting already, unless `urgent` (state a later task depends on).
    */
-  run<T>(task: string, payload: unknown, options: { transfer?: TransferListItem[]; urgent?: boolean } = {}): Promise<T> {
+  run<T>(task: string, payload: unknown, options: { transfer?: TransferListItem[]; urgent?: boolean; lane?: string } = {}): Promise<T> {
     if (this.closed) return Promise.reject(new Error(`worker pool ${this.options.name} is closed`));
     if (!options.urgent && this.full) {
       this.refused++;
@@ -181,9 +181,11 @@ export class WorkerPool {
       if (options.urgent) this.quickQueue.unshift(job);
       else if (this.options.quickTasks?.includes(task)) this.quickQueue.push(job);
       else {
-        const queue = this.queues.get(task);
+        // Long tasks take turns by lane (their task's name unless the caller names another).
+        const lane = options.lane ?? task;
+        const queue = this.queues.get(lane);
         if (queue) queue.push(job);
-        else this.queues.set(task, [job]);
+        else this.queues.set(lane, [job]);
       }
       this.pump();
     });
