@@ -4,7 +4,8 @@
  * dates, OGC pages under many Host values, coordinators (truck reports without a checkpoint, so
  * every checkpoint is searched, and the truck list), one designator publishing a bulletin every
  * 10 s, and the abuse a hostile probe found: bursts of 100 past-day maps over 4 dates, 50 uncached
- * OGC pages, 50 truck reports and 300 distinct uncached tiles z9–z20.
+ * OGC pages, 50 truck reports, 50 anonymous 2 MB bodies and 300 distinct uncached tiles z9–z20,
+ * and OGC pages asked with forwarded headers naming another site.
  *
  * The service runs in its own process and reports, every second, its event loop's longest delay
  * (monitorEventLoopDelay inside the server) and its memory (bench/lib/service-process.ts).
@@ -13,6 +14,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { addDays, todayInShanghai } from '../../contract/dates';
 import type { BenchContext } from '../lib/context';
 import { BENCH_DESIGNER, openContext, serviceEnv } from '../lib/databases';
@@ -43,7 +45,7 @@ interface Sent {
 /** One request on a keep-alive agent; the body is read (and dropped by the caller) like a browser would. */
 function send(agent: http.Agent, base: string, method: string, pathname: string, headers: Record<string, string> = {}, body?: unknown): Promise<Sent> {
   const started = performance.now();
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${base}${pathname}`,
@@ -183,6 +185,10 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
         }
       })();
 
+    // A 2 MB GeoJSON-looking body, made once: the service should refuse it unread.
+    const bigBody = Buffer.from(JSON.stringify({ type: 'Feature', geometry: { type: 'Polygon', coordinates: [Array.from({ length: 60_000 }, (_, k) => [116 + k * 1e-6, 36.4])] }, properties: {} }));
+    /** OGC answers whose text named a host from the request's headers (abuse case 3): must stay 0. */
+    const foreignLinks = { n: 0 };
     const residents = agent();
     const others = agent();
     let etag = '';
@@ -227,10 +233,21 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
         return send(residents, base, 'GET', `/tiles/zones/${z}/${x}/${y}.mvt?v=${tileVersion}`, { 'accept-encoding': 'gzip' });
       }),
       users('past-day maps (30 dates)', 5, () => () => send(others, base, 'GET', `/api/public/zones?asOf=${pick(pastDays)}`, { 'accept-encoding': 'gzip' })),
-      users('OGC pages (many Host values)', 5, (i) => () => {
+      users('OGC pages (many Host values)', 5, (i) => async () => {
         const [lon, lat] = pick(points);
         const bbox = [lon - 0.02, lat - 0.02, lon + 0.02, lat + 0.02].map((v) => v.toFixed(4)).join(',');
-        return send(others, base, 'GET', `/ogc/collections/zones/items?limit=100&bbox=${bbox}`, { host: `h${i % 1000}.example`, 'accept-encoding': 'gzip' });
+        // Abuse case 3 too: forwarded headers naming another site, which no link may carry.
+        const r = await send(others, base, 'GET', `/ogc/collections/zones/items?limit=100&bbox=${bbox}`, {
+          host: `h${i % 1000}.example`,
+          'x-forwarded-host': `evil${i % 1000}.example`,
+          'x-forwarded-proto': 'https',
+          'accept-encoding': 'gzip',
+        });
+        if (r.status === 200) {
+          const text = (r.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(r.body) : r.body).toString();
+          if (text.includes('evil') || text.includes('.example')) foreignLinks.n++;
+        }
+        return r;
       }),
       users('coordinators: truck list', 2, () => () => send(others, base, 'GET', '/api/trucks', { cookie: coordinatorCookie, 'accept-encoding': 'gzip' })),
       users('coordinators: truck report (every checkpoint searched)', 1, (i) => () => send(others, base, 'POST', '/api/trucks', { cookie: coordinatorCookie }, truckBody(i + 1))),
@@ -242,6 +259,10 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
         return send(others, base, 'GET', `/ogc/collections/zones/items?limit=1000&bbox=${minLon},${minLat},${maxLon},${maxLat}&offset=${offset}`, { 'accept-encoding': 'gzip' });
       }),
       bursts('abuse: 50 truck reports at once', 20, 50, (i, round) => send(others, base, 'POST', '/api/trucks', { cookie: coordinatorCookie }, truckBody(1000 + round * 50 + i))),
+      // Abuse case 5: bodies the service must refuse before reading them (no login; no such path).
+      bursts('abuse: 50 anonymous 2 MB bodies (POST /api/zones, unknown path)', 10, 50, (i) =>
+        send(others, base, 'POST', i % 2 ? '/api/zones' : `/api/no-such-path-${i}`, {}, bigBody),
+      ),
       bursts('abuse: 300 distinct uncached tiles z9–z20', 10, 300, () => {
         const [lon, lat] = pick(points);
         const z = 9 + (tileSeen.n++ % 12);
@@ -334,6 +355,17 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
       met: fiveHundreds === 0,
       margin: fiveHundreds === 0 ? 'met' : `not met: ${fiveHundreds}`,
       why: 'A 5xx other than 503 is a fault of the service.',
+    });
+    const ogcAnswered = stats.get('OGC pages (many Host values)')?.statuses['200'] ?? 0;
+    rows.push({
+      case: `mixed load, ${durationS} s — abuse: OGC answers whose links name a host from the request (Host, X-Forwarded-Host)`,
+      project: `${foreignLinks.n} of ${ogcAnswered} pages`,
+      reference: '—',
+      ratio: '—',
+      goal: 'zero',
+      met: foreignLinks.n === 0 && ogcAnswered > 0,
+      margin: foreignLinks.n === 0 ? (ogcAnswered > 0 ? 'met' : 'not measured: no page answered') : `not met: ${foreignLinks.n}`,
+      why: 'Links are built from PUBLIC_URL; a request header never reaches a link or a cache key.',
     });
     if (last) {
       notes.push({
