@@ -84,6 +84,9 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
     await app.services.accounts.create(BENCH_COORDINATOR.username, BENCH_COORDINATOR.password, 'coordinator').catch((err: { code?: string }) => {
       if (err.code !== 'username_taken') throw err;
     });
+    // Its public map began to load when its listening connection was made: closed mid-load, the
+    // database's pool would leave the load's next query to time out (and knex to log it).
+    await app.services.public.refresh();
   } finally {
     app.close();
     await app.workers.close();
