@@ -306,7 +306,16 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
         .filter(Boolean)
         .map((l) => JSON.parse(l) as T)
         .filter((m) => m.t >= startedAt && m.t <= startedAt + elapsedS * 1000 + 1000);
-    const metrics = inWindow<{ t: number; loopDelayMaxMs: number; gcMaxMs: number; rssBytes: number; pools: Record<'heavy' | 'tiles' | 'routing', { refused: number; completed: Record<string, number> }> }>(metricsFile);
+    const metrics = inWindow<{
+      t: number;
+      loopDelayMaxMs: number;
+      gcMaxMs: number;
+      rssBytes: number;
+      mainThreadCpuMs: number | null;
+      mainThreadRunQueueWaitMs: number | null;
+      loopUtilization: number;
+      pools: Record<'heavy' | 'tiles' | 'routing', { refused: number; completed: Record<string, number> }>;
+    }>(metricsFile);
     const idleMetrics = inWindow<{ t: number; loopDelayMaxMs: number }>(idleMetricsFile);
     const loopMax = Math.max(...metrics.map((m) => m.loopDelayMaxMs));
     // Past the first seconds, when every class and burst starts at once and opens its connections.
@@ -319,6 +328,17 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
     const idleOver = new Set(idleMetrics.filter((m) => m.loopDelayMaxMs >= 100).map((m) => Math.round(m.t / 1000)));
     const shared = overSeconds.filter((t) => idleOver.has(t) || idleOver.has(t - 1) || idleOver.has(t + 1)).length;
     const peakRss = Math.max(...metrics.map((m) => m.rssBytes));
+    // What the main thread did in the seconds over the goal, against a median second: its time on a
+    // core, its time waiting for one (Linux schedstat), and how busy its loop was.
+    const overMetrics = metrics.filter((m) => m.loopDelayMaxMs >= 100);
+    const median = (values: number[]) => quantile([...values].sort((a, b) => a - b), 0.5);
+    const hasSched = metrics.every((m) => m.mainThreadRunQueueWaitMs !== null);
+    const schedText = hasSched
+      ? `In the seconds over 100 ms the service's main thread waited for a core ${overMetrics.map((m) => fmt(m.mainThreadRunQueueWaitMs!, 'ms')).join(', ') || '—'} ` +
+        `and ran ${overMetrics.map((m) => fmt(m.mainThreadCpuMs!, 'ms')).join(', ') || '—'} (loop busy ${overMetrics.map((m) => `${Math.round(m.loopUtilization * 100)} %`).join(', ') || '—'}); ` +
+        `in the median second it waited ${fmt(median(metrics.map((m) => m.mainThreadRunQueueWaitMs!)), 'ms')} and ran ${fmt(median(metrics.map((m) => m.mainThreadCpuMs!)), 'ms')} ` +
+        `(loop busy ${Math.round(median(metrics.map((m) => m.loopUtilization)) * 100)} %). `
+      : '';
     const last = metrics[metrics.length - 1];
 
     let fiveHundreds = 0;
@@ -360,6 +380,7 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
       ...below(loopMax, 100, 'ms'),
       why:
         'What still runs on the event loop: reading rows from the database driver (a page of trucks; a past day\'s record comes as one text), applying a publication to the projection, writing each answer, and garbage collection of the main thread. ' +
+        schedText +
         `A process with no work at all waits for a core up to ${fmt(idleMax, 'ms')} under the same load: that much of a delay is the machine's, not the service's; ` +
         `${shared} of the service's ${overSeconds.length} seconds over 100 ms were seconds in which the idle process was delayed over 100 ms too.`,
     });

@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { loadConfig } from '../../server/src/config';
 import { startServer } from '../../server/src/server';
 
@@ -41,9 +41,26 @@ if (metricsFile) {
       gcMaxKind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
     }
   }).observe({ entryTypes: ['gc'] });
+  // The main thread's time on a core and time waiting in the run queue for one (Linux's
+  // schedstat, in ns): a second with a long delay and a long wait was the machine's, one with a
+  // long delay and no wait the service's own work.
+  const schedstat = (): number[] | null => {
+    try {
+      return fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+    } catch {
+      return null;
+    }
+  };
+  let lastSched = schedstat();
+  let lastElu = performance.eventLoopUtilization();
   const timer = setInterval(() => {
+    const sched = schedstat();
+    const elu = performance.eventLoopUtilization();
     const line = {
       t: Date.now(),
+      mainThreadCpuMs: sched && lastSched ? (sched[0] - lastSched[0]) / 1e6 : null,
+      mainThreadRunQueueWaitMs: sched && lastSched ? (sched[1] - lastSched[1]) / 1e6 : null,
+      loopUtilization: performance.eventLoopUtilization(elu, lastElu).utilization,
       loopDelayMaxMs: delay.max / 1e6,
       loopDelayP99Ms: delay.percentile(99) / 1e6,
       gcMaxMs,
@@ -54,6 +71,8 @@ if (metricsFile) {
       pools: server.ctx.workers.stats(),
     };
     delay.reset();
+    lastSched = sched;
+    lastElu = elu;
     gcMaxMs = 0;
     gcMaxKind = 0;
     fs.appendFileSync(metricsFile, `${JSON.stringify(line)}\n`);
