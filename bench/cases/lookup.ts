@@ -16,8 +16,6 @@ import { seededRandom } from '../lib/road-network';
 import { atLeastTimes, below, fmt, times, type CaseResult, type ResultRow } from '../lib/report';
 import { FROM_MEMORY_CEILING } from '../lib/explain';
 
-/** Rounds of the three loads (service, reference, ceiling), taken in turn: three, one in smoke runs. */
-const LOAD_ROUNDS = (smoke: boolean) => (smoke ? 1 : 3);
 
 /** Seeded random points in the area, 6 decimals like a phone's position. */
 export function randomPoints(count: number, seed: number): [number, number][] {
@@ -115,7 +113,8 @@ export async function lookupCase(ctx: BenchContext): Promise<CaseResult> {
       expectStatuses(label, result, [200]);
       return result;
     };
-    for (let round = 1; round <= LOAD_ROUNDS(options.smoke); round++) {
+    // Three rounds of the three loads (service, reference, ceiling), one in smoke runs.
+    for (let round = 1; round <= (options.smoke ? 1 : 3); round++) {
       log(`  round ${round}: service, reference, ceiling …`);
       const ours = await load(service.url, '/api/public/lookup', 'lookup');
       const ref = await load(reference.url, '/', 'reference');

@@ -55,12 +55,13 @@ export class RecordProjection {
   private readonly repo: ReturnType<typeof publicationsRepo>;
   /** Today's map compressed chunk by chunk, so a publication recompresses only what it changed. */
   private readonly gz = new ChunkedGzip();
-  /** Bumped when a zone enters, leaves, moves, is renamed or changes kind: what the layout depends on. */
-  private layoutVersion = 0;
-  /** The zones that did so since the layout was last made: only they are placed again. */
+  /**
+   * The zones that entered, left, moved, were renamed or changed kind (what the layout depends on)
+   * since the layout was last made: only they are placed again.
+   */
   private readonly moved = new Set<string>();
-  /** The zones in force in map order, and their spatial index, as of `version`. */
-  private layout: { version: number; zones: ProjectedZone[]; index: Flatbush | null } | null = null;
+  /** The zones in force in map order, and their spatial index, as the last snapshot made them. */
+  private layout: { zones: ProjectedZone[]; index: Flatbush | null } | null = null;
 
   constructor(knex: Knex) {
     this.repo = publicationsRepo(knex);
@@ -118,10 +119,7 @@ export class RecordProjection {
     const old = this.zones.get(row.zone_id);
     const same = old?.geometryText === geometryText;
     // The map's order and index hold while zones change only their dates (a case, a screening).
-    if (!old || !same || old.inForce !== row.in_force || old.state.kind !== row.state.kind || old.state.name !== row.state.name) {
-      this.layoutVersion += 1;
-      this.moved.add(row.zone_id);
-    }
+    if (!old || !same || old.inForce !== row.in_force || old.state.kind !== row.state.kind || old.state.name !== row.state.name) this.moved.add(row.zone_id);
     const geometry = same ? old!.geometry : (JSON.parse(geometryText) as GeoJSON.MultiPolygon);
     this.zones.set(row.zone_id, {
       publication: row.publication,
@@ -145,7 +143,7 @@ export class RecordProjection {
         z.rendered = { day, props, json, bytes: Buffer.from(json) };
       }
     };
-    if (this.layout?.version !== this.layoutVersion) {
+    if (!this.layout || this.moved.size > 0) {
       // A bulletin moves a few zones of thousands: they are taken out and put back in their place
       // (sorting the whole map again took tens of milliseconds of the event loop per publication).
       const zones =
@@ -153,7 +151,7 @@ export class RecordProjection {
           ? mapOrderAfter(this.layout.zones, [...this.moved].map((id) => this.zones.get(id)!), (z) => z.inForce, (z) => z.state)
           : [...this.zones.values()].filter((z) => z.inForce).sort((a, b) => compareForMap(a.state, b.state));
       this.moved.clear();
-      this.layout = { version: this.layoutVersion, zones, index: spatialIndex(zones.map((z) => z.bbox)) };
+      this.layout = { zones, index: spatialIndex(zones.map((z) => z.bbox)) };
     }
     const { zones: inForce, index } = this.layout;
     // Entries replace zones' objects: the layout's list is refreshed with the current ones.
