@@ -5,7 +5,7 @@ import { openDatabase, type Database } from './db/database';
 import { migrateLatest } from './db/migrate';
 import { createContext, ogcRouteDeps, type AppContext } from './context';
 import { createApp } from './app';
-import { inTurns, withFastPaths } from './http';
+import { discardingUnreadBodies, inTurns, withFastPaths } from './http';
 import { publicFastPaths } from './public/public.routes';
 import { ogcFastPaths } from './ogc/ogc.routes';
 import { tilesFastPaths } from './tiles/tiles.routes';
@@ -53,8 +53,9 @@ export async function startServer(config: Config, log: (line: string) => void = 
     // The public reads a whole city makes at once are answered before Express (http.ts, withFastPaths).
     // (Not with LOG_REQUESTS, which logs in Express.)
     const listener = config.logRequests ? app : withFastPaths(app, { ...publicFastPaths({ public: ctx.services.public, corsOrigins: config.allowedOrigins.length > 0 }, security), ...ogcFastPaths(ogcRouteDeps(ctx), security), ...tilesFastPaths({ tiles: ctx.services.tiles, corsOrigins: config.allowedOrigins.length > 0 }, security) }, { corsOrigins: config.allowedOrigins.length > 0 });
-    // Handlers in turns: a burst of requests read at once does not hold the event loop (http.ts, inTurns).
-    const server = http.createServer(inTurns(listener));
+    // Handlers in turns, and refused bodies read off a budget per turn: a burst of requests read at
+    // once does not hold the event loop (http.ts, inTurns and discardingUnreadBodies).
+    const server = http.createServer(discardingUnreadBodies(inTurns(listener)));
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

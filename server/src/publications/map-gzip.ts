@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
+import { joinShared } from '../workers/shared-maps';
 
 /**
  * Today's map gzipped without compressing the whole map again for every publication.
@@ -16,7 +17,8 @@ import zlib from 'node:zlib';
  * CHUNK_SPREAD ends a chunk), not on positions: inserting a zone changes the chunk it lands in
  * and no other. The gzip member is assembled by hand (RFC 1952: header, the DEFLATE stream, CRC-32
  * and length), since zlib offers no way to join separately compressed streams; each part is made
- * by node:zlib on its thread pool, off the event loop.
+ * by node:zlib on its thread pool, off the event loop, and the parts are joined in shared memory
+ * a slice per turn (workers/shared-maps.ts).
  */
 
 /** About how many features a chunk holds: big enough to compress well, small enough to redo. */
@@ -117,6 +119,7 @@ export class ChunkedGzip {
     const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(crc >>> 0, 0);
     trailer.writeUInt32LE(length % 2 ** 32, 4);
-    return Buffer.concat([GZIP_HEADER, head, ...body, tail, FINAL_BLOCK, trailer]);
+    // Into shared memory, a slice per turn: the worker threads read the map from these bytes.
+    return joinShared([GZIP_HEADER, head, ...body, tail, FINAL_BLOCK, trailer]);
   }
 }
