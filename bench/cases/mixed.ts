@@ -176,6 +176,8 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
     idle = await startNodeProcess('idle-process.ts', { BENCH_METRICS_FILE: idleMetricsFile }, 'idle process');
     if (profileFile) process.kill(service.pid, 'SIGUSR2');
     const startedAt = Date.now();
+    /** When each burst and bulletin began (and a burst's last answer came), beside the service's samples. */
+    const marks: { t: number; what: string }[] = [];
     const deadline = performance.now() + durationS * 1000;
     const running = () => performance.now() < deadline;
     /**
@@ -197,14 +199,22 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
         }),
       );
     };
-    /** A burst every `everyS` seconds: `size` requests at once. */
-    const bursts = (name: string, everyS: number, size: number, request: (i: number, round: number) => Promise<Sent>) =>
+    /**
+     * A burst every `everyS` seconds, the first `startS` seconds into the run: `size` requests at
+     * once. Each abuse class starts at its own point of the period, as independent clients would;
+     * BENCH_MIX_ALIGNED=1 starts them all at the same instant instead.
+     */
+    const aligned = process.env.BENCH_MIX_ALIGNED === '1';
+    const bursts = (name: string, { everyS, size, startS }: { everyS: number; size: number; startS: number }, request: (i: number, round: number) => Promise<Sent>) =>
       (async () => {
         if (!runs(name)) return;
+        if (startS > 0 && !aligned) await new Promise((r) => setTimeout(r, startS * 1000));
         let round = 0;
         while (running()) {
           const t = performance.now();
+          marks.push({ t: Date.now(), what: `${name} #${round}` });
           await Promise.all(Array.from({ length: size }, (_, i) => request(i, round).then((r) => record(name, r), () => record(name, null))));
+          marks.push({ t: Date.now(), what: `${name} #${round} answered` });
           round++;
           const wait = everyS * 1000 - (performance.now() - t);
           if (wait > 0 && running()) await new Promise((r) => setTimeout(r, Math.min(wait, deadline - performance.now())));
@@ -230,6 +240,7 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
           type: 'Feature', geometry: { type: 'Polygon', coordinates: [zone.ring] }, properties: { kind: zone.kind, name: zone.name, reason: 'synthetic benchmark zone', edition: zone.edition },
         }).catch(() => null);
         record('designator: zone + bulletin', created);
+        marks.push({ t: Date.now(), what: 'bulletin' });
         if (created?.status === 201) {
           const id = JSON.parse(created.body.toString()).id;
           const bulletin = await send(others, base, 'POST', '/api/bulletins', { cookie: designerCookie }, { zoneIds: [id], title: '关于划定风险区域的通告（基准测试样本 synthetic）' }).catch(() => null);
@@ -278,18 +289,18 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
       users('coordinators: truck list', 2, () => () => send(others, base, 'GET', '/api/trucks', { cookie: coordinatorCookie, 'accept-encoding': 'gzip' })),
       users('coordinators: truck report (every checkpoint searched)', 1, (i) => () => send(others, base, 'POST', '/api/trucks', { cookie: coordinatorCookie }, truckBody(i + 1))),
       publishing,
-      bursts('abuse: 100 past-day maps at once over 4 dates', 10, 100, (i) => send(others, base, 'GET', `/api/public/zones?asOf=${pastDays[i % 4]}`, { 'accept-encoding': 'gzip' })),
-      bursts('abuse: 50 uncached OGC pages at once', 10, 50, () => {
+      bursts('abuse: 100 past-day maps at once over 4 dates', { everyS: 10, size: 100, startS: 0 }, (i) => send(others, base, 'GET', `/api/public/zones?asOf=${pastDays[i % 4]}`, { 'accept-encoding': 'gzip' })),
+      bursts('abuse: 50 uncached OGC pages at once', { everyS: 10, size: 50, startS: 2 }, () => {
         const [minLon, minLat, maxLon, maxLat] = BENCH_AREA;
         const offset = ogcOffsets.n++;
         return send(others, base, 'GET', `/ogc/collections/zones/items?limit=1000&bbox=${minLon},${minLat},${maxLon},${maxLat}&offset=${offset}`, { 'accept-encoding': 'gzip' });
       }),
-      bursts('abuse: 50 truck reports at once', 20, 50, (i, round) => send(others, base, 'POST', '/api/trucks', { cookie: coordinatorCookie }, truckBody(1000 + round * 50 + i))),
+      bursts('abuse: 50 truck reports at once', { everyS: 20, size: 50, startS: 8 }, (i, round) => send(others, base, 'POST', '/api/trucks', { cookie: coordinatorCookie }, truckBody(1000 + round * 50 + i))),
       // Abuse case 5: bodies the service must refuse before reading them (no login; no such path).
-      bursts('abuse: 50 anonymous 2 MB bodies (POST /api/zones, unknown path)', 10, 50, (i) =>
+      bursts('abuse: 50 anonymous 2 MB bodies (POST /api/zones, unknown path)', { everyS: 10, size: 50, startS: 4 }, (i) =>
         send(others, base, 'POST', i % 2 ? '/api/zones' : `/api/no-such-path-${i}`, {}, bigBody),
       ),
-      bursts('abuse: 300 distinct uncached tiles z9–z20', 10, 300, () => {
+      bursts('abuse: 300 distinct uncached tiles z9–z20', { everyS: 10, size: 300, startS: 6 }, () => {
         const [lon, lat] = pick(points);
         const z = 9 + (tileSeen.n++ % 12);
         const [x, y] = tileOf(lon, lat, z);
@@ -297,6 +308,7 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
       }),
     ]);
     const elapsedS = (Date.now() - startedAt) / 1000;
+    fs.writeFileSync(path.join(path.dirname(metricsFile), 'marks.jsonl'), marks.map((m) => JSON.stringify(m)).join('\n'));
     // The metrics of the measured window (the service writes one line a second).
     await new Promise((r) => setTimeout(r, 1500));
     const inWindow = <T extends { t: number }>(file: string) =>
