@@ -45,8 +45,8 @@ interface Sent {
 /**
  * One request on a keep-alive agent. The answer is read whole, as a browser would, but its bytes
  * are kept only when `keep` says so (or for an error): the load generator shares the two cores with
- * the service, and joining the megabytes of every map it was sent took 0.56 s of CPU per second of
- * the mix against 0.48 s without, while the service answered a fifth more.
+ * the service and should not join megabytes of maps it never reads. (Its CPU per second of the mix,
+ * in the notes, moved within its run-to-run spread, 0.48–0.62 s, when this was changed.)
  */
 function send(agent: http.Agent, base: string, method: string, pathname: string, headers: Record<string, string> = {}, body?: unknown, keep = false): Promise<Sent> {
   const started = performance.now();
