@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { countTurns } from '../../tests/helpers/turns';
 import { discardingUnreadBodies } from './http';
 
 /** A server that answers every request at once without reading its body, as a refusal does. */
@@ -58,20 +59,14 @@ describe('discardingUnreadBodies', () => {
 
   it('reads refused bodies off a budget per turn of the event loop, over all connections', async () => {
     const bytesPerTurn = 256 << 10;
-    let turn = 0;
-    let counting = true;
-    const countTurns = () => {
-      turn++;
-      if (counting) setImmediate(countTurns);
-    };
-    setImmediate(countTurns);
+    const turns = countTurns();
     // Bytes read off the sockets per turn. A body's first chunk was read off before its answer (by
     // Node, with the request's head), so it is counted apart.
     const perTurn = new Map<number, number>();
     let firstChunks = 0;
     const url = await refusingServer({
       bytesPerTurn,
-      onDiscarded: (n, first) => (first ? (firstChunks += n) : perTurn.set(turn, (perTurn.get(turn) ?? 0) + n)),
+      onDiscarded: (n, first) => (first ? (firstChunks += n) : perTurn.set(turns.turn(), (perTurn.get(turns.turn()) ?? 0) + n)),
     });
     const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
     const body = Buffer.alloc(1 << 20, 'x');
@@ -80,7 +75,7 @@ describe('discardingUnreadBodies', () => {
     // Every connection carries a next request: each body was read off whole.
     const again = await Promise.all(Array.from({ length: 20 }, () => send(agent, url, 'GET')));
     expect(again.every((a) => a.status === 401)).toBe(true);
-    counting = false;
+    turns.stop();
     const total = [...perTurn.values()].reduce((a, b) => a + b, firstChunks);
     expect(total).toBe(20 * body.length);
     // At most the budget and one read (64 kB) beyond it in any turn; Node alone reads up to 2 MB per connection per turn.

@@ -244,7 +244,7 @@ function toAppError(err: unknown): AppError {
 
 /** Bytes of refused request bodies read off their connections per turn of the event loop, all connections together. */
 export const DISCARD_BYTES_PER_TURN = 1 << 20;
-/** A refused body longer than this is not read off: its connection is closed instead. */
+/** A refused body is read off up to this many bytes; beyond, its connection is closed. */
 export const DISCARD_LIMIT_BYTES = 64 << 20;
 
 /**

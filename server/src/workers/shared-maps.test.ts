@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { countTurns } from '../../../tests/helpers/turns';
 import { ChunkedGzip, type MapPart } from '../publications/map-gzip';
 import { joinShared, readSharedMap, sharedMaps } from './shared-maps';
 
@@ -14,17 +15,11 @@ describe('joinShared', () => {
   });
 
   it('lets the event loop turn between slices of a large copy', async () => {
-    let turns = 0;
-    let counting = true;
-    const count = () => {
-      turns++;
-      if (counting) setImmediate(count);
-    };
-    setImmediate(count);
+    const turns = countTurns();
     // 6 MB: copied whole in one task, no other callback would run before it ends.
     await joinShared([crypto.randomBytes(6 << 20)]);
-    counting = false;
-    expect(turns).toBeGreaterThanOrEqual(4);
+    turns.stop();
+    expect(turns.turn()).toBeGreaterThanOrEqual(4);
   });
 });
 
