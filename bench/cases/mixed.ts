@@ -241,9 +241,9 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
           type: 'Feature', geometry: { type: 'Polygon', coordinates: [zone.ring] }, properties: { kind: zone.kind, name: zone.name, reason: 'synthetic benchmark zone', edition: zone.edition },
         }, true).catch(() => null);
         record('designator: zone + bulletin', created);
-        marks.push({ t: Date.now(), what: 'bulletin' });
         if (created?.status === 201) {
           const id = JSON.parse(created.body.toString()).id;
+          marks.push({ t: Date.now(), what: 'bulletin' });
           const bulletin = await send(others, base, 'POST', '/api/bulletins', { cookie: designerCookie }, { zoneIds: [id], title: '关于划定风险区域的通告（基准测试样本 synthetic）' }, true).catch(() => null);
           record('designator: zone + bulletin', bulletin);
           if (bulletin?.status === 201) tileVersion = Number(JSON.parse(bulletin.body.toString()).number) || tileVersion;
