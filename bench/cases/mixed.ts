@@ -183,7 +183,7 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
     if (profileFile) process.kill(service.pid, 'SIGUSR2');
     const startedAt = Date.now();
     const generatorCpu = process.cpuUsage();
-    /** When each burst and bulletin began (and a burst's last answer came), beside the service's samples. */
+    /** When each burst and bulletin began, beside the service's samples. */
     const marks: { t: number; what: string }[] = [];
     const deadline = performance.now() + durationS * 1000;
     const running = () => performance.now() < deadline;
@@ -215,7 +215,6 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
           const t = performance.now();
           marks.push({ t: Date.now(), what: `${name} #${round}` });
           await Promise.all(Array.from({ length: size }, (_, i) => request(i, round).then((r) => record(name, r), () => record(name, null))));
-          marks.push({ t: Date.now(), what: `${name} #${round} answered` });
           round++;
           const wait = everyS * 1000 - (performance.now() - t);
           if (wait > 0 && running()) await new Promise((r) => setTimeout(r, Math.min(wait, deadline - performance.now())));
@@ -358,7 +357,7 @@ export async function mixedCase(ctx: BenchContext): Promise<CaseResult> {
       .sort((a, b) => b.loopDelayMaxMs - a.loopDelayMaxMs)
       .slice(0, 3)
       .map((m) => {
-        const began = [...new Set(marks.filter((k) => k.t > m.t - 2000 && k.t <= m.t && !k.what.endsWith(' answered')).map((k) => k.what.replace(/ #\d+$/, '')))];
+        const began = [...new Set(marks.filter((k) => k.t > m.t - 2000 && k.t <= m.t).map((k) => k.what.replace(/ #\d+$/, '')))];
         return `${fmt(m.loopDelayMaxMs, 'ms')} in the second ending ${Math.round((m.t - startedAt) / 1000)} s in (${began.length ? `began in the 2 s before: ${began.join('; ')}` : 'no burst or bulletin began in the 2 s before'})`;
       });
     const last = metrics[metrics.length - 1];

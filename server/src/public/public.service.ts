@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { booleanPointInPolygon, area as turfArea } from '@turf/turf';
 import { RECONNECTED, type Database } from '../db/database';
 import type { ExpiryService } from '../expiry/expiry.service';
@@ -128,7 +129,7 @@ export function publicService(db: Database, deps: {
       areaOf(zones[i].geometry);
       prepareOutline(zones[i].geometry);
       zoneText(zones[i]);
-      if (i % 500 === 499) await new Promise((r) => setImmediate(r));
+      if (i % 500 === 499) await nextTurn();
     }
     const [minLon, minLat, maxLon, maxLat] = deps.serviceArea;
     const steps = WARM_UP_GRID;
@@ -136,7 +137,7 @@ export function publicService(db: Database, deps: {
       for (let col = 0; col < steps; col++) {
         service.lookupText({ lon: minLon + ((col + 0.5) * (maxLon - minLon)) / steps, lat: minLat + ((row + 0.5) * (maxLat - minLat)) / steps, crs: 'wgs84' });
       }
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
     }
   };
 

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import zlib from 'node:zlib';
 import type { SharedMap } from './tasks';
 
@@ -40,7 +41,7 @@ export async function joinShared(pieces: readonly Uint8Array[]): Promise<Buffer>
       sinceTurn += n;
       if (sinceTurn >= COPY_SLICE_BYTES) {
         sinceTurn = 0;
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
     }
   }
